@@ -1,0 +1,5 @@
+"""`python -m replica` is `python -m replica.server`."""
+
+from replica.server import main
+
+main()
