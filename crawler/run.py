@@ -1,0 +1,53 @@
+"""Run one crawl in this process: `python -m crawler.run SITE [--base-url URL] [--crawl-id ID]`.
+
+`akhbar crawl` and the `crawl_site` task start this as a child process, because Scrapy's
+Twisted reactor cannot be restarted inside a long-lived process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import uuid
+from urllib.parse import urlsplit
+
+from crawler.guard import is_public_address, resolve_host
+
+
+def is_local_target(base_url: str | None) -> bool:
+    host = urlsplit(base_url or "").hostname
+    if not host:
+        return False
+    try:
+        return not any(is_public_address(a) for a in resolve_host(host))
+    except OSError:
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.run")
+    parser.add_argument("site")
+    parser.add_argument("--base-url", default=None)
+    parser.add_argument("--crawl-id", default=None)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    if is_local_target(args.base_url):
+        # A replica on this machine: no politeness delay is owed to it.
+        settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
+        settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(args.site)
+    process.crawl(crawler, base_url=args.base_url, crawl_id=args.crawl_id or uuid.uuid4().hex[:12])
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return 0 if stats.get("finish_reason") == "finished" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""A news spider driven by one site's rules (`workers/sites/<site>.py`).
+
+It discovers article URLs from the site's feeds, sitemaps and section listings, follows the
+next article that the site appends by infinite scroll and the related teasers, and yields each
+article page as a RawPage dict for the pipeline. Listings are walked, never yielded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+
+from workers.messages import RawPage
+from workers.sites import SiteRules
+
+KEPT_HEADERS = ("content-type", "etag", "last-modified")
+XML_LINKS = ("//item/link/text() | //*[local-name()='loc']/text()"
+             " | //*[local-name()='entry']/*[local-name()='link']/@href")
+
+
+class NewsSpider(scrapy.Spider):
+    rules: SiteRules  # set by each site's subclass
+    # error pages at article URLs are handed on too, so they are counted, not lost
+    handle_httpstatus_list = [404, 410]
+
+    def __init__(self, base_url: str | None = None, crawl_id: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base_url = (base_url or f"https://{self.rules.domains[0]}").rstrip("/")
+        self.allowed_domains = [*self.rules.domains, urlsplit(self.base_url).hostname or ""]
+        self.crawl_id = crawl_id or uuid.uuid4().hex[:12]
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for path in self.rules.start_paths:
+            yield scrapy.Request(self.base_url + path, callback=self.parse_discovery)
+
+    def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
+        """A feed, a sitemap (index) or a section listing: follow what it links to."""
+        if response.status >= 400:
+            return
+        if b"xml" in (response.headers.get("content-type") or b"") or response.text.lstrip().startswith("<?xml"):
+            links = [link.strip() for link in response.xpath(XML_LINKS).getall()]
+            nested = [link for link in links if urlsplit(link).path.endswith(".xml")]
+            for sitemap in nested:
+                yield scrapy.Request(response.urljoin(sitemap), callback=self.parse_discovery)
+        else:
+            links = self.listing_links(response)
+        yield from self.follow_articles(response, links)
+
+    def listing_links(self, response: Response) -> list[str]:
+        links = []
+        for element in response.css(", ".join(self.rules.listing_link_selectors)):
+            links += [element.attrib[a] for a in self.rules.listing_link_attributes
+                      if a in element.attrib]
+        return links
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        yield self.raw_page(response)
+        if response.status < 400:
+            yield from self.follow_articles(response, self.article_links(response))
+
+    def article_links(self, response: Response) -> list[str]:
+        """The appended next article and the related teasers."""
+        nxt = response.css(self.rules.next_article)
+        links = [nxt.attrib[a] for a in self.rules.next_article_url_attributes if a in nxt.attrib]
+        related = self.rules.related
+        return links + response.css(f"{related.card} {related.link}::attr(href)").getall()
+
+    def follow_articles(self, response: Response, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+        for url in urls:
+            absolute = response.urljoin(url.strip())
+            if self.rules.is_article_url(absolute):
+                yield scrapy.Request(absolute, callback=self.parse_article)
+
+    def raw_page(self, response: Response) -> dict[str, Any]:
+        headers = {name: response.headers[name].decode("latin-1")
+                   for name in KEPT_HEADERS if response.headers.get(name)}
+        redirects = response.meta.get("redirect_urls") or [response.url]
+        return RawPage.build(url=redirects[0], final_url=response.url, site=self.name,
+                             status=response.status, headers=headers, body=response.body,
+                             crawl_id=self.crawl_id).to_dict()

