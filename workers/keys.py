@@ -10,6 +10,7 @@ KEY_TEMPLATES = {
     "crawl_info": "{prefix}:crawl:{crawl_id}:info",  # hash: site, started_at, finished_at
     "crawls": "{prefix}:crawls",  # sorted set of crawl ids by start time
     "attempts": "{prefix}:attempts:{url_hash}",  # extraction attempts of one page
+    "totals": "{prefix}:counts",  # hash outcome -> count over all saves (store consumer)
 }
 
 STORE_GROUP = "store"
