@@ -33,13 +33,16 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_url(url: str, allowed_hosts: Iterable[str] = (),
-              resolve: Resolver = resolve_host) -> None:
+def check_url(
+    url: str, allowed_hosts: Iterable[str] = (), resolve: Resolver = resolve_host
+) -> None:
     """Raise BlockedTarget unless `url` may be fetched."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise BlockedTarget(f"refusing {parts.scheme or 'scheme-less'}: URL {url!r}: "
-                            "only http and https are crawled")
+        raise BlockedTarget(
+            f"refusing {parts.scheme or 'scheme-less'}: URL {url!r}: "
+            "only http and https are crawled"
+        )
     host = (parts.hostname or "").lower()
     if not host:
         raise BlockedTarget(f"refusing {url!r}: it names no host")
@@ -53,4 +56,5 @@ def check_url(url: str, allowed_hosts: Iterable[str] = (),
     if private or not addresses:
         raise BlockedTarget(
             f"refusing {url!r}: {host} resolves to non-public address {', '.join(private)}; "
-            "add the host to AKHBAR_ALLOWED_HOSTS if you mean to crawl it")
+            "add the host to AKHBAR_ALLOWED_HOSTS if you mean to crawl it"
+        )

@@ -38,6 +38,7 @@ RELATED_HEADING = "مقالات ذات صلة"
 LISTEN_LABEL = "استمع إلى المقالة"  # the audio player's label that leaks into opinion titles
 VIDEO_LABEL = "play-circle"  # the video icon's label that leaks into teaser text
 HOME_CARDS_PER_SECTION = 4
+CANONICAL_BASE_URL = "https://aawsat.com"
 
 # A card in the «العالم» listing points at an article that no longer exists, so that
 # crawlers meet a 404 on a URL of the article shape.
@@ -249,7 +250,9 @@ def article_json_ld(article: ReplicaArticle, url: str, base_url: str) -> dict[st
 
 
 def article_head(article: ReplicaArticle, base_url: str) -> str:
-    url = absolute(base_url, article.path)
+    # A mirror names the original as canonical: articles keep one identity whichever port
+    # the replica is served on, so a second `akhbar run demo` finds them unchanged.
+    url = absolute(CANONICAL_BASE_URL, article.path)
     ld = json_ld(article_json_ld(article, url, base_url))
     return (
         article_meta_tags(article, url, base_url)

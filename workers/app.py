@@ -36,8 +36,10 @@ def celery_config(settings: Settings, redis_url: str) -> dict[str, object]:
         "task_queues": [Queue(name) for name in ALL_QUEUES],
         "task_default_queue": PAGES_QUEUE,
         "task_create_missing_queues": False,
-        "task_routes": {"process_page": {"queue": PAGES_QUEUE},
-                        "crawl_site": {"queue": CRAWL_QUEUE}},
+        "task_routes": {
+            "process_page": {"queue": PAGES_QUEUE},
+            "crawl_site": {"queue": CRAWL_QUEUE},
+        },
         "task_ignore_result": True,
         "result_backend": None,
         "task_time_limit": settings.task_time_limit,

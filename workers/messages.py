@@ -55,10 +55,27 @@ class RawPage:
     crawl_id: str
 
     @classmethod
-    def build(cls, *, url: str, final_url: str, site: str, status: int,
-              headers: dict[str, str], body: bytes, crawl_id: str) -> RawPage:
-        return cls(url=url, final_url=final_url, site=site, status=status, headers=headers,
-                   body_z=compress_body(body), fetched_at=utc_now_iso(), crawl_id=crawl_id)
+    def build(
+        cls,
+        *,
+        url: str,
+        final_url: str,
+        site: str,
+        status: int,
+        headers: dict[str, str],
+        body: bytes,
+        crawl_id: str,
+    ) -> RawPage:
+        return cls(
+            url=url,
+            final_url=final_url,
+            site=site,
+            status=status,
+            headers=headers,
+            body_z=compress_body(body),
+            fetched_at=utc_now_iso(),
+            crawl_id=crawl_id,
+        )
 
     def body(self) -> bytes:
         return decompress_body(self.body_z)
@@ -70,7 +87,9 @@ class RawPage:
     def from_dict(cls, data: dict[str, Any]) -> RawPage:
         missing = {f.name for f in fields(cls)} - set(data)
         if missing:
-            raise ValueError(f"RawPage is missing {sorted(missing)}; resend the page from the crawler")
+            raise ValueError(
+                f"RawPage is missing {sorted(missing)}; resend the page from the crawler"
+            )
         return cls(**_known_fields(cls, data))
 
 
@@ -162,10 +181,15 @@ def content_hash(article: Article) -> str:
     """Hash of what a reader sees; fetch time, extraction notes and enrichment are left out,
     so a re-crawl of an unchanged page hashes the same."""
     content = {
-        "title": article.title, "subtitle": article.subtitle, "section": article.section,
-        "authors": article.authors, "published_at": article.published_at,
-        "updated_at": article.updated_at, "lead_image": asdict(article.lead_image),
-        "body": article.body, "tags": article.tags,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "section": article.section,
+        "authors": article.authors,
+        "published_at": article.published_at,
+        "updated_at": article.updated_at,
+        "lead_image": asdict(article.lead_image),
+        "body": article.body,
+        "tags": article.tags,
     }
     blob = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()

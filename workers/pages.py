@@ -14,19 +14,21 @@ import redis
 from workers.extract import NotAnArticle, extract_article
 from workers.extract.decode import decode_html
 from workers.keys import key
-from workers.messages import Failure, RawPage, Result
+from workers.messages import Failure, RawPage, Result, Stage
 
 log = logging.getLogger(__name__)
 
-# Bounds the stream if no store consumer runs for a long time; far above any backlog a store
-# consumer leaves, so acknowledged entries are the only ones ever trimmed in practice.
-STREAM_MAXLEN = 1_000_000
-
-
-def failure_result(url: str, crawl_id: str | None, stage: str, exc: BaseException,
-                   attempt: int = 1) -> Result:
-    failure = Failure(url=url, stage=stage, error_class=type(exc).__name__,  # type: ignore[arg-type]
-                      message=str(exc)[:2000], attempt=attempt, crawl_id=crawl_id)
+def failure_result(
+    url: str, crawl_id: str | None, stage: Stage, exc: BaseException, attempt: int = 1
+) -> Result:
+    failure = Failure(
+        url=url,
+        stage=stage,
+        error_class=type(exc).__name__,
+        message=str(exc)[:2000],
+        attempt=attempt,
+        crawl_id=crawl_id,
+    )
     return Result(kind="failure", url=url, crawl_id=crawl_id, failure=failure.to_dict())
 
 
@@ -40,27 +42,44 @@ def page_result(raw_data: dict[str, Any], attempt: int = 1) -> Result:
     except (TypeError, ValueError) as exc:
         return failure_result(url, crawl_id, "extract", exc, attempt)
     if raw.status >= 400:
-        return Result(kind="skipped", url=raw.url, crawl_id=raw.crawl_id,
-                      reason=f"HTTP {raw.status}", raw=raw.to_dict())
+        return Result(
+            kind="skipped",
+            url=raw.url,
+            crawl_id=raw.crawl_id,
+            reason=f"HTTP {raw.status}",
+            raw=raw.to_dict(),
+        )
     try:
         html = decode_html(body, raw.headers.get("content-type"))
-        article = extract_article(html, raw.final_url or raw.url, site=raw.site,
-                                  fetched_at=raw.fetched_at)
+        article = extract_article(
+            html, raw.final_url or raw.url, site=raw.site, fetched_at=raw.fetched_at
+        )
     except NotAnArticle as exc:
-        return Result(kind="skipped", url=raw.url, crawl_id=raw.crawl_id,
-                      reason=f"not an article: {exc}", raw=raw.to_dict())
+        return Result(
+            kind="skipped",
+            url=raw.url,
+            crawl_id=raw.crawl_id,
+            reason=f"not an article: {exc}",
+            raw=raw.to_dict(),
+        )
     except Exception as exc:  # an extraction bug must not kill the worker: record it
         log.warning("extraction failed for %s: %s", raw.url, exc, exc_info=True)
         return failure_result(raw.url, raw.crawl_id, "extract", exc, attempt)
     article.url = raw.url
-    return Result(kind="article", url=raw.url, crawl_id=raw.crawl_id,
-                  article=article.to_dict(), raw=raw.to_dict())
+    return Result(
+        kind="article",
+        url=raw.url,
+        crawl_id=raw.crawl_id,
+        article=article.to_dict(),
+        raw=raw.to_dict(),
+    )
 
 
 def publish(client: redis.Redis, prefix: str, result: Result) -> str:
     """XADD the result to the stream the store consumer reads; returns the entry id."""
-    entry_id = client.xadd(key("results", prefix), {"data": result.to_json()},
-                           maxlen=STREAM_MAXLEN, approximate=True)
+    # No MAXLEN: trimming could drop entries not yet stored. The store consumer deletes each
+    # entry once committed, so the stream holds only the backlog.
+    entry_id = client.xadd(key("results", prefix), {"data": result.to_json()})
     if result.crawl_id:
         client.hincrby(key("crawl_counts", prefix, crawl_id=result.crawl_id), "processed", 1)
     return entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)

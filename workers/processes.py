@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -14,28 +15,52 @@ from workers.config import Settings
 from workers.keys import ALL_QUEUES
 
 
-def child_env(settings: Settings, redis_url: str, allowed_hosts: Sequence[str] = ()) -> dict[str, str]:
+def child_env(
+    settings: Settings, redis_url: str, allowed_hosts: Sequence[str] = ()
+) -> dict[str, str]:
     """The environment a child needs to join this run: same Redis, database, home, prefix."""
     env = dict(os.environ)
-    env.update({
-        "REDIS_URL": redis_url,
-        "AKHBAR_DB_URL": settings.db_url,
-        "AKHBAR_HOME": str(settings.home),
-        "AKHBAR_PREFIX": settings.prefix,
-    })
+    env.update(
+        {
+            "REDIS_URL": redis_url,
+            "AKHBAR_DB_URL": settings.db_url,
+            "AKHBAR_HOME": str(settings.home),
+            "AKHBAR_PREFIX": settings.prefix,
+        }
+    )
     hosts = [*settings.allowed_hosts, *allowed_hosts]
     if hosts:
         env["AKHBAR_ALLOWED_HOSTS"] = ",".join(dict.fromkeys(hosts))
     return env
 
 
-def worker_command(queues: Sequence[str] = ALL_QUEUES, concurrency: int = 2,
-                   name: str | None = None, loglevel: str = "INFO") -> list[str]:
+def worker_command(
+    queues: Sequence[str] = ALL_QUEUES,
+    concurrency: int = 2,
+    name: str | None = None,
+    loglevel: str = "INFO",
+) -> list[str]:
     node = name or f"akhbar-{os.getpid()}@{socket.gethostname()}"
-    return [sys.executable, "-m", "celery", "-A", "workers.app", "worker",
-            "-Q", ",".join(queues), "-c", str(concurrency), "-n", node,
-            "--pool", "prefork", "--without-gossip", "--without-mingle",
-            "--loglevel", loglevel]
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.app",
+        "worker",
+        "-Q",
+        ",".join(queues),
+        "-c",
+        str(concurrency),
+        "-n",
+        node,
+        "--pool",
+        "prefork",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        loglevel,
+    ]
 
 
 def crawl_command(site: str, base_url: str | None, crawl_id: str) -> list[str]:
@@ -43,12 +68,20 @@ def crawl_command(site: str, base_url: str | None, crawl_id: str) -> list[str]:
     return command + (["--base-url", base_url] if base_url else [])
 
 
-def start_logged(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+def start_logged(
+    command: list[str], env: dict[str, str], log_path: Path
+) -> subprocess.Popen[bytes]:
     """Start a child in its own process group, its output going to `log_path`."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log_file:
-        return subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        return subprocess.Popen(
+            command,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
 
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 20.0) -> int:
@@ -64,7 +97,5 @@ def stop_process(process: subprocess.Popen[bytes], timeout: float = 20.0) -> int
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -29,7 +30,10 @@ def mask_url(url: str) -> str:
 def redis_client(url: str) -> redis.Redis:
     """A client with timeouts, so a dead Redis is an error, not a hang."""
     return redis.Redis.from_url(
-        url, socket_timeout=15, socket_connect_timeout=5, health_check_interval=30,
+        url,
+        socket_timeout=15,
+        socket_connect_timeout=5,
+        health_check_interval=30,
         retry_on_timeout=True,
     )
 
@@ -98,10 +102,9 @@ class EmbeddedRedis:
 
     def close(self) -> None:
         """Stop the server, writing the append-only file first."""
-        try:
+        # The server drops our connection as it exits: that error is the success case.
+        with contextlib.suppress(redis.RedisError):
             self.server.shutdown(save=True, now=True, force=True)
-        except redis.RedisError:
-            pass  # the server drops our connection as it exits: that is the success case
 
 
 def resolve_redis_url(settings: Settings) -> str | None:

@@ -26,9 +26,15 @@ def _results_redis() -> redis.Redis:
     return redis_client(resolve_redis_url(settings) or embedded_url(settings))
 
 
-@celery_app.task(name="process_page", bind=True, acks_late=True,
-                 autoretry_for=(redis.ConnectionError, redis.TimeoutError),
-                 retry_backoff=True, retry_backoff_max=60, max_retries=10)
+@celery_app.task(
+    name="process_page",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(redis.ConnectionError, redis.TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=10,
+)
 def process_page(self: Task, raw: dict[str, Any]) -> None:
     """Extract one fetched page and publish the Result. Only Redis errors are retried:
     an extraction error would fail the same way again, so it becomes a failure record."""
@@ -37,10 +43,12 @@ def process_page(self: Task, raw: dict[str, Any]) -> None:
 
 
 # A crawl outlives a page task by far; its limit stays under the broker's visibility timeout.
-@celery_app.task(name="crawl_site", bind=True, acks_late=True, time_limit=3300,
-                 soft_time_limit=3240)
-def crawl_site(self: Task, site: str, base_url: str | None = None,
-               crawl_id: str | None = None) -> int:
+@celery_app.task(
+    name="crawl_site", bind=True, acks_late=True, time_limit=3300, soft_time_limit=3240
+)
+def crawl_site(
+    self: Task, site: str, base_url: str | None = None, crawl_id: str | None = None
+) -> int:
     """Run one crawl in a child process: Scrapy's reactor cannot restart inside a task."""
     command = [sys.executable, "-m", "crawler.run", site]
     if base_url:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -19,17 +19,20 @@ from workers.messages import RawPage
 from workers.sites import SiteRules
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
-XML_LINKS = ("//item/link/text() | //*[local-name()='loc']/text()"
-             " | //*[local-name()='entry']/*[local-name()='link']/@href")
+XML_LINKS = (
+    "//item/link/text() | //*[local-name()='loc']/text()"
+    " | //*[local-name()='entry']/*[local-name()='link']/@href"
+)
 
 
 class NewsSpider(scrapy.Spider):
     rules: SiteRules  # set by each site's subclass
     # error pages at article URLs are handed on too, so they are counted, not lost
-    handle_httpstatus_list = [404, 410]
+    handle_httpstatus_list: ClassVar[list[int]] = [404, 410]
 
-    def __init__(self, base_url: str | None = None, crawl_id: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, base_url: str | None = None, crawl_id: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.base_url = (base_url or f"https://{self.rules.domains[0]}").rstrip("/")
         self.allowed_domains = [*self.rules.domains, urlsplit(self.base_url).hostname or ""]
@@ -43,7 +46,9 @@ class NewsSpider(scrapy.Spider):
         """A feed, a sitemap (index) or a section listing: follow what it links to."""
         if response.status >= 400:
             return
-        if b"xml" in (response.headers.get("content-type") or b"") or response.text.lstrip().startswith("<?xml"):
+        if b"xml" in (
+            response.headers.get("content-type") or b""
+        ) or response.text.lstrip().startswith("<?xml"):
             links = [link.strip() for link in response.xpath(XML_LINKS).getall()]
             nested = [link for link in links if urlsplit(link).path.endswith(".xml")]
             for sitemap in nested:
@@ -55,8 +60,9 @@ class NewsSpider(scrapy.Spider):
     def listing_links(self, response: Response) -> list[str]:
         links = []
         for element in response.css(", ".join(self.rules.listing_link_selectors)):
-            links += [element.attrib[a] for a in self.rules.listing_link_attributes
-                      if a in element.attrib]
+            links += [
+                element.attrib[a] for a in self.rules.listing_link_attributes if a in element.attrib
+            ]
         return links
 
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -66,8 +72,11 @@ class NewsSpider(scrapy.Spider):
 
     def article_links(self, response: Response) -> list[str]:
         """The appended next article and the related teasers."""
-        nxt = response.css(self.rules.next_article)
-        links = [nxt.attrib[a] for a in self.rules.next_article_url_attributes if a in nxt.attrib]
+        links = [
+            url
+            for selector, attribute in self.rules.next_article_url_sources
+            for url in response.css(selector).xpath(f"@{attribute}").getall()
+        ][:1]
         related = self.rules.related
         return links + response.css(f"{related.card} {related.link}::attr(href)").getall()
 
@@ -78,9 +87,18 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(absolute, callback=self.parse_article)
 
     def raw_page(self, response: Response) -> dict[str, Any]:
-        headers = {name: response.headers[name].decode("latin-1")
-                   for name in KEPT_HEADERS if response.headers.get(name)}
+        headers = {
+            name: (response.headers.get(name) or b"").decode("latin-1")
+            for name in KEPT_HEADERS
+            if response.headers.get(name)
+        }
         redirects = response.meta.get("redirect_urls") or [response.url]
-        return RawPage.build(url=redirects[0], final_url=response.url, site=self.name,
-                             status=response.status, headers=headers, body=response.body,
-                             crawl_id=self.crawl_id).to_dict()
+        return RawPage.build(
+            url=redirects[0],
+            final_url=response.url,
+            site=self.name,
+            status=response.status,
+            headers=headers,
+            body=response.body,
+            crawl_id=self.crawl_id,
+        ).to_dict()

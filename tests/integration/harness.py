@@ -1,0 +1,98 @@
+"""Real processes for the integration tests: the replica site, a Celery worker, crawls."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+
+from workers.config import Settings
+from workers.processes import crawl_command, start_logged, stop_process, worker_command
+from workers.runner import CrawlTally, tally
+from workers.storage import Storage
+from workers.store import StoreConsumer
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED_CONTENT = ROOT / "replica" / "content"
+
+
+@contextmanager
+def replica_server(content_dir: Path | None = None) -> Iterator[str]:
+    """The replica as a subprocess on a free loopback port; yields its base URL."""
+    command = [sys.executable, "-m", "replica.server", "--port", "0"]
+    if content_dir:
+        command += ["--content-dir", str(content_dir)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        assert line.startswith("READY "), f"replica did not start: {line!r}"
+        yield line.removeprefix("READY ")
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def copy_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT, target)
+    return target
+
+
+def service_env(redis_url: str, prefix: str, db_url: str, home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "REDIS_URL": redis_url,
+            "AKHBAR_PREFIX": prefix,
+            "AKHBAR_DB_URL": db_url,
+            "AKHBAR_HOME": str(home),
+            "AKHBAR_ALLOWED_HOSTS": "127.0.0.1",
+        }
+    )
+    return env
+
+
+@contextmanager
+def celery_worker(
+    env: dict[str, str], log: Path, concurrency: int = 2
+) -> Iterator[subprocess.Popen[bytes]]:
+    process = start_logged(worker_command(concurrency=concurrency, loglevel="WARNING"), env, log)
+    try:
+        yield process
+    finally:
+        stop_process(process)
+
+
+def crawl(env: dict[str, str], base_url: str, crawl_id: str, log: Path) -> int:
+    process = start_logged(crawl_command("aawsat", base_url, crawl_id), env, log)
+    return process.wait(300)
+
+
+def drain(
+    client: redis.Redis,
+    storage: Storage,
+    settings: Settings,
+    crawl_id: str,
+    worker: subprocess.Popen[bytes],
+    timeout: float = 180,
+) -> CrawlTally:
+    """Run a store consumer until every fetched page of the crawl is accounted for."""
+    consumer = StoreConsumer(client, storage, settings.prefix, consumer="test-store", block_ms=100)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        consumer.step()
+        current = tally(client, settings.prefix, crawl_id)
+        if current.fetched and current.accounted >= current.fetched:
+            return current
+        assert worker.poll() is None, "the Celery worker died"
+    raise AssertionError(f"crawl {crawl_id} not accounted for in {timeout}s: {current}")

@@ -1,0 +1,218 @@
+"""The `akhbar` command."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import uuid
+from contextlib import ExitStack
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import redis
+import typer
+from rich.console import Console
+
+from workers.config import Settings, load_settings
+from workers.keys import ALL_QUEUES
+from workers.redisconn import RedisUnavailable, check_redis, mask_url
+from workers.runner import RunFailed
+from workers.storage import BadDatabaseUrl, StorageUnavailable, open_storage
+
+app = typer.Typer(
+    help="akhbar: crawl news sites, extract clean articles, store them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+def _redis_url(settings: Settings, stack: ExitStack) -> str:
+    from workers.runner import start_redis
+
+    url = start_redis(settings, stack)
+    check_redis(url)
+    return url
+
+
+@app.command()
+def run(
+    sites: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="sites to crawl: 'demo' (the bundled replica) or 'aawsat' (the live site)"
+        ),
+    ] = None,
+    stall: Annotated[float, typer.Option(help="give up after this many idle seconds")] = 180.0,
+) -> None:
+    """Start everything here (Redis if needed, a worker, the store, the crawls) and stop when
+    every fetched page is stored, unchanged, skipped or failed."""
+    from workers.report import print_summary
+    from workers.runner import PipelineRun
+
+    settings = _settings()
+    reports = PipelineRun(settings, sites or ["demo"], console).execute(stall)
+    print_summary(console, settings, reports)
+
+
+@app.command()
+def crawl(
+    site: str,
+    base_url: Annotated[str | None, typer.Option(help="crawl this address instead")] = None,
+    crawl_id: Annotated[str | None, typer.Option(help="id to account pages under")] = None,
+) -> None:
+    """Run one crawl in the foreground (in its own process); return when it ends."""
+    from workers.processes import child_env, crawl_command
+
+    settings = _settings()
+    with ExitStack() as stack:
+        redis_url = _redis_url(settings, stack)
+        crawl_id = crawl_id or uuid.uuid4().hex[:12]
+        err.print(f"crawl {crawl_id}: {site} {base_url or ''}")
+        code = subprocess.run(
+            crawl_command(site, base_url, crawl_id), env=child_env(settings, redis_url), check=False
+        ).returncode
+    raise typer.Exit(code)
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="comma-separated queues")] = ",".join(ALL_QUEUES),
+    concurrency: Annotated[int | None, typer.Option(help="pool processes")] = None,
+    loglevel: str = "INFO",
+) -> None:
+    """Run a Celery worker (every queue unless --queues says otherwise)."""
+    from workers.processes import child_env, worker_command
+
+    settings = _settings()
+    with ExitStack() as stack:
+        redis_url = _redis_url(settings, stack)
+        command = worker_command(
+            queues.split(","), concurrency or settings.worker_concurrency, loglevel=loglevel
+        )
+        process = subprocess.Popen(command, env=child_env(settings, redis_url))
+        signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:
+            code = process.wait()
+    raise typer.Exit(code)
+
+
+@app.command()
+def store(
+    batch: Annotated[int | None, typer.Option(help="entries per transaction")] = None,
+    until_idle: Annotated[bool, typer.Option(help="exit when the stream is drained")] = False,
+) -> None:
+    """Consume the results stream into the database (XACK after commit)."""
+    from workers.store import StoreConsumer
+
+    settings = _settings()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    with ExitStack() as stack:
+        client = check_redis(_redis_url(settings, stack))
+        storage = open_storage(settings.db_url)
+        stack.callback(storage.close)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        consumer = StoreConsumer(
+            client,
+            storage,
+            settings.prefix,
+            consumer=f"{socket.gethostname()}-{os.getpid()}",
+            batch=batch or settings.store_batch,
+        )
+        err.print(f"store: {mask_url(settings.db_url)} ← stream under prefix {settings.prefix!r}")
+        try:
+            consumer.run(stop=stop, until_idle=until_idle)
+        except KeyboardInterrupt:
+            stop.set()
+
+
+@app.command("demo-site")
+def demo_site(
+    port: Annotated[int, typer.Option(help="0 picks a free port")] = 8000,
+    host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+) -> None:
+    """Serve the bundled offline replica of aawsat.com."""
+    from replica.server import serve
+
+    serve(host, port, None, lambda url: console.print(f"replica of aawsat.com at {url}"))
+
+
+@app.command()
+def articles(limit: int = 20, site: str | None = None) -> None:
+    """The most recently stored articles, one line each."""
+    from workers.report import print_articles
+
+    storage = open_storage(_settings().db_url)
+    try:
+        print_articles(console, storage.recent_articles(limit, site))
+    finally:
+        storage.close()
+
+
+@app.command()
+def show(url: str) -> None:
+    """One stored article, readable."""
+    from workers.report import print_article
+
+    storage = open_storage(_settings().db_url)
+    try:
+        article = storage.get_article(url)
+    finally:
+        storage.close()
+    if article is None:
+        err.print(f"no stored article has the URL {url}; `akhbar articles` lists them")
+        raise typer.Exit(1)
+    print_article(console, article)
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.jsonl,
+    site: str | None = None,
+    since: Annotated[datetime | None, typer.Option(help="published on or after")] = None,
+) -> None:
+    """Write stored articles (the Article contract) to stdout as JSON lines or CSV."""
+    from workers.report import write_export
+
+    storage = open_storage(_settings().db_url)
+    try:
+        write_export(sys.stdout, storage.iter_articles(site, since), format.value)
+    finally:
+        storage.close()
+
+
+def main() -> None:
+    """Entry point: one clear line instead of a traceback when a service is unreachable."""
+    try:
+        app()
+    except (RedisUnavailable, StorageUnavailable, BadDatabaseUrl, RunFailed) as exc:
+        err.print(f"[red]akhbar: {exc}[/red]")
+        sys.exit(2)
+    except redis.RedisError as exc:
+        err.print(f"[red]akhbar: Redis failed: {exc}; check REDIS_URL and that Redis runs[/red]")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,260 @@
+"""`akhbar run`: everything on this machine, one crawl per site, until every page is accounted for.
+
+Redis (embedded unless REDIS_URL), a Celery worker process, the store consumer (a thread of
+this process), and one crawl process per site; a Rich display per stage; a summary at the end.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+import redis
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from workers.config import Settings
+from workers.keys import key
+from workers.processes import child_env, crawl_command, start_logged, stop_process, worker_command
+from workers.redisconn import EmbeddedRedis, check_redis, live_embedded_url, mask_url
+from workers.storage import Storage, open_storage
+from workers.store import StoreConsumer
+
+LIVE_SITES = {"aawsat": None}  # site -> base URL (None: the site's own address)
+DEMO_SITE = "demo"  # the bundled replica of aawsat.com, served by this process
+STALL_SECONDS = 180.0  # no page accounted for this long after the crawl ended: give up
+
+
+class RunFailed(RuntimeError):
+    """The run cannot finish; the message says why and where the logs are."""
+
+
+@dataclass
+class CrawlRun:
+    site: str
+    base_url: str | None
+    crawl_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def crawling(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+@dataclass
+class CrawlTally:
+    fetched: int
+    processed: int
+    counts: dict[str, int]
+
+    @property
+    def accounted(self) -> int:
+        return sum(n for name, n in self.counts.items() if name != "processed")
+
+
+@dataclass
+class RunReport:
+    site: str
+    crawl_id: str
+    tally: CrawlTally
+    seconds: float
+    crawl_exit: int | None
+
+    @property
+    def stored(self) -> int:
+        return self.tally.counts.get("stored", 0)
+
+
+def tally(client: redis.Redis, prefix: str, crawl_id: str) -> CrawlTally:
+    fetched = client.scard(key("crawl_fetched", prefix, crawl_id=crawl_id))
+    raw_counts = client.hgetall(key("crawl_counts", prefix, crawl_id=crawl_id))
+    counts = {k.decode(): int(v) for k, v in raw_counts.items()}
+    return CrawlTally(int(fetched), counts.pop("processed", 0), counts)
+
+
+def start_redis(settings: Settings, stack: ExitStack) -> str:
+    """REDIS_URL, or the embedded Redis (started here, stopped with `stack`, if not running)."""
+    url = settings.redis_url or live_embedded_url(settings)
+    if url is None:
+        embedded = EmbeddedRedis(settings)
+        stack.callback(embedded.close)
+        url = embedded.url
+    return url
+
+
+def serve_replica() -> str:
+    """Serve the bundled aawsat.com replica from a thread of this process; returns its URL."""
+    from replica.server import serve
+
+    ready: list[str] = []
+    event = threading.Event()
+
+    def on_ready(url: str) -> None:
+        ready.append(url)
+        event.set()
+
+    thread = threading.Thread(target=serve, args=("127.0.0.1", 0, None, on_ready), daemon=True)
+    thread.start()
+    if not event.wait(15):
+        raise RunFailed("the demo replica did not start within 15 s")
+    return ready[0]
+
+
+def plan_crawls(sites: list[str]) -> list[CrawlRun]:
+    runs = []
+    for site in sites:
+        if site == DEMO_SITE:
+            runs.append(CrawlRun("aawsat", serve_replica()))
+        elif site in LIVE_SITES:
+            runs.append(CrawlRun(site, LIVE_SITES[site]))
+        else:
+            known = ", ".join([DEMO_SITE, *LIVE_SITES])
+            raise SystemExit(f"unknown site {site!r}; known sites: {known}")
+    return runs
+
+
+class PipelineRun:
+    """One `akhbar run`: owns every process and thread it starts, and stops them all."""
+
+    def __init__(self, settings: Settings, sites: list[str], console: Console) -> None:
+        self.settings = settings
+        self.sites = sites
+        self.console = console
+        self.logs = settings.home / "logs"
+
+    def execute(self, stall_seconds: float = STALL_SECONDS) -> list[RunReport]:
+        with ExitStack() as stack:
+            redis_url = start_redis(self.settings, stack)
+            client = check_redis(redis_url)
+            storage = open_storage(self.settings.db_url)
+            stack.callback(storage.close)
+            crawls = plan_crawls(self.sites)
+            allowed = ["127.0.0.1"] if DEMO_SITE in self.sites else []
+            env = child_env(self.settings, redis_url, allowed)
+            self._start_worker(stack, env)
+            self._start_store(stack, client, storage)
+            started = time.monotonic()
+            for crawl in crawls:
+                crawl.process = start_logged(
+                    crawl_command(crawl.site, crawl.base_url, crawl.crawl_id),
+                    env,
+                    self.logs / f"crawl-{crawl.crawl_id}.log",
+                )
+                stack.callback(stop_process, crawl.process)
+            self._watch(client, crawls, stall_seconds)
+            seconds = time.monotonic() - started
+            return [
+                RunReport(
+                    c.site,
+                    c.crawl_id,
+                    tally(client, self.settings.prefix, c.crawl_id),
+                    seconds,
+                    c.process.returncode if c.process else None,
+                )
+                for c in crawls
+            ]
+
+    def _start_worker(self, stack: ExitStack, env: dict[str, str]) -> None:
+        command = worker_command(
+            concurrency=self.settings.worker_concurrency,
+            name=f"akhbar-run-{uuid.uuid4().hex[:6]}@{socket.gethostname()}",
+        )
+        self.worker = start_logged(command, env, self.logs / "worker.log")
+        stack.callback(stop_process, self.worker)
+
+    def _start_store(self, stack: ExitStack, client: redis.Redis, storage: Storage) -> None:
+        stop = threading.Event()
+        consumer = StoreConsumer(
+            client,
+            storage,
+            self.settings.prefix,
+            consumer=f"run-{socket.gethostname()}-{uuid.uuid4().hex[:6]}",
+            batch=self.settings.store_batch,
+            block_ms=200,
+        )
+        thread = threading.Thread(target=consumer.run, kwargs={"stop": stop}, daemon=True)
+        thread.start()
+        stack.callback(thread.join, 30)
+        stack.callback(stop.set)
+
+    def _watch(self, client: redis.Redis, crawls: list[CrawlRun], stall_seconds: float) -> None:
+        columns = (
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=self.console, transient=False) as progress:
+            rows = {c.crawl_id: self._rows(progress, c) for c in crawls}
+            last_change, last_seen = time.monotonic(), -1
+            while True:
+                tallies = {
+                    c.crawl_id: tally(client, self.settings.prefix, c.crawl_id) for c in crawls
+                }
+                for crawl in crawls:
+                    self._update(progress, rows[crawl.crawl_id], crawl, tallies[crawl.crawl_id])
+                if self._finished(crawls, tallies):
+                    return
+                seen = sum(t.accounted + t.fetched for t in tallies.values())
+                if seen != last_seen:
+                    last_change, last_seen = time.monotonic(), seen
+                self._check_alive(crawls, last_change, stall_seconds)
+                time.sleep(0.25)
+
+    @staticmethod
+    def _rows(progress: Progress, crawl: CrawlRun) -> tuple[TaskID, TaskID, TaskID]:
+        where = "replica" if crawl.base_url else "live"
+        return (
+            progress.add_task(f"crawl   {crawl.site} ({where})", total=None),
+            progress.add_task("extract (process_page)", total=None),
+            progress.add_task("store   (stream → db)", total=None),
+        )
+
+    @staticmethod
+    def _update(
+        progress: Progress,
+        rows: tuple[TaskID, TaskID, TaskID],
+        crawl: CrawlRun,
+        current: CrawlTally,
+    ) -> None:
+        fetch_row, extract_row, store_row = rows
+        progress.update(
+            fetch_row, completed=current.fetched, total=None if crawl.crawling else current.fetched
+        )
+        progress.update(extract_row, completed=current.processed, total=current.fetched)
+        progress.update(store_row, completed=current.accounted, total=current.fetched)
+
+    @staticmethod
+    def _finished(crawls: list[CrawlRun], tallies: dict[str, CrawlTally]) -> bool:
+        return all(
+            not c.crawling and tallies[c.crawl_id].accounted >= tallies[c.crawl_id].fetched
+            for c in crawls
+        )
+
+    def _check_alive(self, crawls: list[CrawlRun], last_change: float, stall: float) -> None:
+        if self.worker.poll() is not None:
+            raise RunFailed(
+                f"the Celery worker exited ({self.worker.returncode}); "
+                f"see {self.logs / 'worker.log'}"
+            )
+        if not any(c.crawling for c in crawls) and time.monotonic() - last_change > stall:
+            raise RunFailed(
+                f"no page was accounted for in {stall:.0f} s; the pages left "
+                f"stay queued for the next run (see {self.logs})"
+            )
+
+
+def describe_store(settings: Settings) -> str:
+    return mask_url(settings.db_url)
