@@ -1,0 +1,110 @@
+"""Printed Arabic dates (publish lines, Levantine months, Arabic-Indic digits, Hijri) and
+metadata ISO dates, to ISO 8601 with an offset."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta, timezone
+
+import pytest
+
+from workers.extract.dates import (
+    hijri_to_gregorian,
+    normalize_digits,
+    parse_iso,
+    parse_printed_date,
+    read_printed_date,
+    to_iso,
+)
+
+
+def iso(text: str) -> str | None:
+    moment = parse_printed_date(text)
+    return to_iso(moment) if moment else None
+
+
+@pytest.mark.parametrize(("line", "want"), [
+    ("نُشر: 17:32-17 يونيو 2025 م ـ 21 ذو الحجة 1446 هـ", "2025-06-17T17:32:00+03:00"),
+    ("نُشر: 17:32-17 حزيران 2025 م ـ 21 ذو الحجة 1446 هـ", "2025-06-17T17:32:00+03:00"),
+    ("نُشر: 17:32-17 يونيو (حزيران) 2025 م ـ 21 ذو الحجة 1446 هـ", "2025-06-17T17:32:00+03:00"),
+    ("نُشر: ١٧:٣٢-١٧ يونيو ٢٠٢٥ م ـ ٢١ ذو الحجة ١٤٤٦ هـ", "2025-06-17T17:32:00+03:00"),
+    ("آخر تحديث: 09:05-13 يوليو (تموز) 2025 م ـ 18 محرم 1447 هـ", "2025-07-13T09:05:00+03:00"),
+    ("نُشر: 00:10-1 كانون الثاني 2025 م", "2025-01-01T00:10:00+03:00"),
+    ("نُشر: 23:59-31 كانون الأول 2024 م", "2024-12-31T23:59:00+03:00"),
+    ("نُشر: 08:00-2 تشرين الثاني 2025 م", "2025-11-02T08:00:00+03:00"),
+    ("نُشر: 08:00-2 تشرين الأول 2025 م", "2025-10-02T08:00:00+03:00"),
+    ("12 أغسطس (آب) 2025", "2025-08-12T00:00:00+03:00"),
+    ("3 آب 2025", "2025-08-03T00:00:00+03:00"),
+    ("5 أيار 2025", "2025-05-05T00:00:00+03:00"),
+    ("1 آذار 2025", "2025-03-01T00:00:00+03:00"),
+    ("20 أبريل 2025", "2025-04-20T00:00:00+03:00"),
+    ("20 ابريل 2025", "2025-04-20T00:00:00+03:00"),
+    ("١٧ يونيو ٢٠٢٥", "2025-06-17T00:00:00+03:00"),
+    ("۱۷ يونيو ۲۰۲۵", "2025-06-17T00:00:00+03:00"),  # Persian digits
+    ("الثلاثاء 17 يونيو 2025 - 10:15 م", "2025-06-17T22:15:00+03:00"),
+    ("17/06/2025", "2025-06-17T00:00:00+03:00"),
+])
+def test_gregorian_lines(line: str, want: str) -> None:
+    assert iso(line) == want
+
+
+@pytest.mark.parametrize(("line", "want"), [
+    ("21 ذو الحجة 1446 هـ", "2025-06-17"),
+    ("18 محرم 1447 هـ", "2025-07-13"),
+    ("٢١ ذو الحجة ١٤٤٦ هـ", "2025-06-17"),
+    ("21 ذي الحجة 1446", "2025-06-17"),
+    ("1 رمضان 1446 هـ", "2025-03-01"),
+    ("1 جمادى الأولى 1447 هـ", "2025-10-23"),
+])
+def test_hijri_only_lines(line: str, want: str) -> None:
+    moment = parse_printed_date(line)
+    assert moment is not None
+    assert moment.date().isoformat() == want
+    assert moment.utcoffset() == timedelta(hours=3)
+
+
+def test_line_keeps_both_calendars_and_they_agree() -> None:
+    printed = read_printed_date("نُشر: 17:32-17 يونيو 2025 م ـ 21 ذو الحجة 1446 هـ")
+    assert printed.gregorian == printed.hijri == date(2025, 6, 17)
+
+
+def test_hijri_conversion_and_its_range() -> None:
+    assert hijri_to_gregorian(21, 12, 1446) == date(2025, 6, 17)
+    assert hijri_to_gregorian(18, 1, 1447) == date(2025, 7, 13)
+    assert hijri_to_gregorian(1, 1, 1200) is None  # before Umm al-Qura tables
+
+
+def test_page_that_says_gmt_is_taken_in_utc() -> None:
+    assert iso("نُشر: 14:00-12 أغسطس 2025 م بتوقيت غرينتش") == "2025-08-12T14:00:00+00:00"
+
+
+def test_other_zone_when_asked() -> None:
+    cairo = timezone(timedelta(hours=2))
+    moment = parse_printed_date("نُشر: 17:32-17 يونيو 2025 م", cairo)
+    assert moment is not None and to_iso(moment) == "2025-06-17T17:32:00+02:00"
+
+
+@pytest.mark.parametrize("line", ["", "نُشر:", "لا تاريخ هنا", "32 يونيو 2025", "17:32"])
+def test_lines_without_a_date(line: str) -> None:
+    assert parse_printed_date(line) is None
+
+
+@pytest.mark.parametrize(("value", "want"), [
+    ("2025-06-17T17:32:00+03:00", "2025-06-17T17:32:00+03:00"),
+    ("2025-06-17T14:32:00Z", "2025-06-17T14:32:00+00:00"),
+    ("2025-06-17T17:32:00", "2025-06-17T17:32:00+03:00"),  # naive: the site's zone
+    ("2025-06-17 17:32:00", "2025-06-17T17:32:00+03:00"),
+    ("2025-06-17", "2025-06-17T00:00:00+03:00"),
+    ("2025-06-17T17:32:00.123+0300", "2025-06-17T17:32:00+03:00"),
+])
+def test_metadata_iso_dates(value: str, want: str) -> None:
+    moment = parse_iso(value)
+    assert moment is not None and to_iso(moment) == want
+
+
+@pytest.mark.parametrize("value", [None, "", "yesterday", "17 يونيو 2025"])
+def test_metadata_dates_that_are_not_iso(value: str | None) -> None:
+    assert parse_iso(value) is None
+
+
+def test_arabic_indic_digits_normalised() -> None:
+    assert normalize_digits("٠١٢٣٤٥٦٧٨٩ ۰۱۲۳۴۵۶۷۸۹") == "0123456789 0123456789"

@@ -1,0 +1,158 @@
+"""Text clean-up shared by every extractor: whitespace, noise words, captions, datelines.
+
+All functions are pure and work on strings or on lxml elements read-only, except
+`element_lines`, which reads `<br>` as a line break.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from workers.messages import Dateline
+
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_SPACES = re.compile(r"\s+")
+_LINE_BREAK = "\x1e"  # stands for <br> while lines are gathered; never in parsed HTML text
+# A credit in parentheses closing a caption, spaced or glued: `…شويغو (أ.ب)`, `…بالمسيرات(رويترز)`.
+_TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]{1,60})\)\s*$", re.S)
+_MAX_CREDIT_WORDS = 6
+# Parentheses that close a caption but are not a credit: a month's second name, a year.
+_NOT_A_CREDIT = re.compile(
+    r"^(?:\d{4}|[٠-٩]{4}|كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول"
+    r"|تشرين الأول|تشرين الثاني|كانون الأول)$"
+)
+_DATELINE_SOURCE_FIRST = re.compile(r"«\s*(?P<source>[^»]+?)\s*»\s*\(\s*(?P<place>[^)]*?)\s*\)")
+_DATELINE_PLACE_FIRST = re.compile(
+    r"^(?P<place>[^«»():\-–]+?)\s*[-–:]\s*«\s*(?P<source>[^»]+?)\s*»"
+)
+_DATELINE_BARE = re.compile(r"^(?P<source>[^«»()]+?)\s*\(\s*(?P<place>[^)]*?)\s*\)$")
+_PLACE_SEPARATOR = re.compile(r"\s*([-–/،,])\s*")
+_BLOCK_TAGS = frozenset({
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
+    "figcaption", "section", "article", "blockquote", "table", "tr", "td", "th", "header",
+    "footer", "aside", "dd", "dt", "pre",
+})
+
+
+def collapse_ws(text: str | None) -> str:
+    """One space for every run of whitespace (NBSP included), invisible marks removed."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def noise_pattern(noise: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern matching any noise string as a whole token (not inside a longer word)."""
+    words = sorted((w for w in noise if w), key=len, reverse=True)
+    if not words:
+        return None
+    alternation = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+
+
+def remove_noise(text: str | None, pattern: re.Pattern[str] | None) -> str:
+    """Drop every noise token, then collapse whitespace."""
+    text = collapse_ws(text)
+    if pattern is None or not text:
+        return text
+    return collapse_ws(pattern.sub(" ", text))
+
+
+def split_caption_credit(text: str | None) -> tuple[str | None, str | None]:
+    """`caption (credit)` → (caption, credit); a caption with no credit → (caption, None).
+
+    The credit is a short parenthesis at the very end, spaced or glued to the last word
+    («…بالمسيرات(رويترز)»); a month's second name «(حزيران)» or a year is not a credit.
+    """
+    text = collapse_ws(text)
+    if not text:
+        return None, None
+    found = _TRAILING_CREDIT.match(text)
+    if not found:
+        return text, None
+    credit = collapse_ws(found["credit"])
+    if not credit or len(credit.split()) > _MAX_CREDIT_WORDS or _NOT_A_CREDIT.match(credit):
+        return text, None
+    return collapse_ws(found["caption"]) or None, credit
+
+
+def _tidy_place(place: str) -> str | None:
+    place = _PLACE_SEPARATOR.sub(lambda m: f" {m[1]} " if m[1] in "-–/" else f"{m[1]} ", place)
+    return collapse_ws(place) or None
+
+
+def parse_dateline(text: str | None) -> Dateline:
+    """«الشرق الأوسط» (موسكو ) → source «الشرق الأوسط», place «موسكو».
+
+    Two places stay one string (`كييف - موسكو`); the print form `لندن: «الشرق الأوسط»`
+    and a source without guillemets are read too. Anything else: place None, source None.
+    """
+    text = collapse_ws(text)
+    if not text:
+        return Dateline()
+    for pattern in (_DATELINE_SOURCE_FIRST, _DATELINE_PLACE_FIRST, _DATELINE_BARE):
+        found = pattern.search(text)
+        if found:
+            return Dateline(source=collapse_ws(found["source"]) or None,
+                            place=_tidy_place(found["place"]))
+    return Dateline()
+
+
+def element_text(element: etree._Element) -> str:
+    """The text a reader sees in an element: inline text joined, block edges as spaces."""
+    parts: list[str] = []
+    _gather(element, parts)
+    return collapse_ws("".join(parts))
+
+
+def _gather(element: etree._Element, parts: list[str]) -> None:
+    if not isinstance(element.tag, str):  # comments, processing instructions
+        return
+    block = element.tag in _BLOCK_TAGS or element.tag == "br"
+    if block:
+        parts.append(" ")
+    parts.append(element.text or "")
+    for child in element:
+        _gather(child, parts)
+        parts.append(child.tail or "")
+    if block:
+        parts.append(" ")
+
+
+def element_lines(element: etree._Element) -> list[str]:
+    """The lines of one element: `<br>` separates them; empty lines are dropped.
+
+    One `<p>` holding `line<br>line` is two paragraphs of the article.
+    """
+    parts: list[str] = []
+    _gather_lines(element, parts)
+    return [line for line in (collapse_ws(x) for x in "".join(parts).split(_LINE_BREAK)) if line]
+
+
+def _gather_lines(element: etree._Element, parts: list[str]) -> None:
+    if not isinstance(element.tag, str):
+        return
+    if element.tag == "br":
+        parts.append(_LINE_BREAK)
+        return
+    parts.append(element.text or "")
+    for child in element:
+        _gather_lines(child, parts)
+        parts.append(child.tail or "")
+
+
+def unique(items: Iterable[str | None]) -> list[str]:
+    """Non-empty strings in first-seen order, each once."""
+    seen: dict[str, None] = {}
+    for item in items:
+        if item and item not in seen:
+            seen[item] = None
+    return list(seen)
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated tokens holding a letter or a digit (diacritics do not split words)."""
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
