@@ -63,12 +63,17 @@ def run(
 ) -> None:
     """Start everything here (Redis if needed, a worker, the store, the crawls) and stop when
     every fetched page is stored, unchanged, skipped or failed."""
-    from workers.report import print_summary
+    from workers.report import print_summary, run_problems
     from workers.runner import PipelineRun
 
     settings = _settings()
     reports = PipelineRun(settings, sites or ["demo"], console).execute(stall)
     print_summary(console, settings, reports)
+    problems = run_problems(reports, settings.home / "logs")
+    for problem in problems:
+        err.print(f"[red]akhbar: {problem}[/red]")
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -166,6 +171,18 @@ def articles(limit: int = 20, site: str | None = None) -> None:
     storage = open_storage(_settings().db_url)
     try:
         print_articles(console, storage.recent_articles(limit, site))
+    finally:
+        storage.close()
+
+
+@app.command()
+def failures(limit: int = 20) -> None:
+    """The most recent failures: which page, at which stage, and why."""
+    from workers.report import print_failures
+
+    storage = open_storage(_settings().db_url)
+    try:
+        print_failures(console, storage.recent_failures(limit))
     finally:
         storage.close()
 

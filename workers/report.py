@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -67,6 +68,24 @@ def print_summary(console: Console, settings: Settings, reports: list[RunReport]
     console.print("next: akhbar articles · akhbar show URL · akhbar export --format jsonl")
 
 
+def run_problems(reports: list[RunReport], logs: Path) -> list[str]:
+    """Why a run that finished still did not do its job: a crawl that failed or found nothing,
+    pages that failed. Each line names where to look."""
+    problems = []
+    for report in reports:
+        log = logs / f"crawl-{report.crawl_id}.log"
+        if report.crawl_exit:
+            problems.append(f"crawl {report.crawl_id} exited with {report.crawl_exit}; see {log}")
+        elif report.tally.fetched == 0:
+            problems.append(f"crawl {report.crawl_id} fetched no page; see {log}")
+        failures = sum(failed_by_stage(report.tally.counts).values())
+        if failures:
+            problems.append(
+                f"{failures} pages of crawl {report.crawl_id} failed; `akhbar failures` lists them"
+            )
+    return problems
+
+
 def print_articles(console: Console, rows: Iterable[Any]) -> None:
     table = Table(show_header=True, box=None)
     for column in ("published", "site", "section", "title", "v"):
@@ -81,6 +100,22 @@ def print_articles(console: Console, rows: Iterable[Any]) -> None:
             str(data.get("version") or ""),
         )
         table.add_row("", "", "", Text(str(data.get("canonical_url") or ""), style="dim"), "")
+    console.print(table)
+
+
+def print_failures(console: Console, failures: Iterable[dict[str, Any]]) -> None:
+    table = Table(show_header=True, box=None)
+    for column in ("at", "stage", "error", "attempt", "url / message"):
+        table.add_column(column)
+    for failure in failures:
+        table.add_row(
+            str(failure.get("at") or "")[:19],
+            str(failure.get("stage")),
+            str(failure.get("error_class")),
+            str(failure.get("attempt")),
+            Text(str(failure.get("url"))),
+        )
+        table.add_row("", "", "", "", Text(str(failure.get("message")), style="dim"))
     console.print(table)
 
 

@@ -58,12 +58,13 @@ class NewsSpider(scrapy.Spider):
         yield from self.follow_articles(response, links)
 
     def listing_links(self, response: Response) -> list[str]:
-        links = []
-        for element in response.css(", ".join(self.rules.listing_link_selectors)):
-            links += [
-                element.attrib[a] for a in self.rules.listing_link_attributes if a in element.attrib
-            ]
-        return links
+        # Attributes are read through XPath: parsel's `.attrib` raises on broken markup.
+        cards = response.css(", ".join(self.rules.listing_link_selectors))
+        return [
+            url
+            for attribute in self.rules.listing_link_attributes
+            for url in cards.xpath(f"@{attribute}").getall()
+        ]
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         yield self.raw_page(response)

@@ -18,9 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def akhbar(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300):  # type: ignore[no-untyped-def]
+def akhbar(  # type: ignore[no-untyped-def]
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    timeout: float = 300,
+    python: Path | None = None,
+):
     return subprocess.run(
-        [sys.executable, "-m", "workers.cli", *args],
+        [str(python or sys.executable), "-m", "workers.cli", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -56,11 +62,26 @@ def test_makefile_wires_the_two_readme_commands() -> None:
     assert "make run" in readme and "make test" in readme
 
 
-def test_run_demo_from_a_fresh_clone_on_the_embedded_default(tmp_path: Path) -> None:
+def clone_with_python(tmp_path: Path) -> tuple[Path, Path]:
+    """A fresh clone of the committed tree, and a Python that imports the clone's code only.
+
+    The new venv sees this venv's third-party packages through a .pth line (no network, no
+    install) but not its editable install of akhbar, which would point back at this tree.
+    """
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    env = clean_env({"PYTHONPATH": str(clone)})
-    result = akhbar(["run", "demo"], clone, env)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site_packages = next((venv / "lib").glob("python3*/site-packages"))
+    ours = next(p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir())
+    (site_packages / "akhbar-test.pth").write_text(f"{clone}\n{ours}\n")
+    return clone, venv / "bin" / "python"
+
+
+def test_run_demo_from_a_fresh_clone_on_the_embedded_default(tmp_path: Path) -> None:
+    clone, python = clone_with_python(tmp_path)
+    env = clean_env()
+    result = akhbar(["run", "demo"], clone, env, python=python)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "stored" in result.stdout and "articles/s" in result.stdout
 
@@ -74,13 +95,13 @@ def test_run_demo_from_a_fresh_clone_on_the_embedded_default(tmp_path: Path) -> 
     assert (clone / ".akhbar" / "appendonly.aof").exists()  # the embedded Redis persisted
 
     # The read commands need only the database: the embedded Redis has stopped by now.
-    listed = akhbar(["articles", "--limit", "5"], clone, env, 60)
+    listed = akhbar(["articles", "--limit", "5"], clone, env, 60, python)
     assert listed.returncode == 0, listed.stderr
-    exported = akhbar(["export", "--format", "jsonl"], clone, env, 60)
+    exported = akhbar(["export", "--format", "jsonl"], clone, env, 60, python)
     records = [json.loads(line) for line in exported.stdout.splitlines()]
     assert len(records) == expected
     assert all(r["title"] and r["body"] and r["content_hash"] for r in records)
-    shown = akhbar(["show", records[0]["canonical_url"]], clone, env, 60)
+    shown = akhbar(["show", records[0]["canonical_url"]], clone, env, 60, python)
     assert shown.returncode == 0 and records[0]["title"] in shown.stdout
 
 
