@@ -61,14 +61,15 @@ def cpu_ms_per_page(pages: list[dict], rounds: int = 5) -> tuple[float, float, f
 def queued_sizes(pages: list[dict]) -> tuple[float, float, float]:
     """Mean raw HTML bytes, mean bytes of the Celery message in Redis, mean stream entry bytes."""
     prefix = f"akhbar-bench-{uuid.uuid4().hex[:8]}"
-    with mock.patch.dict(os.environ, {"AKHBAR_PREFIX": prefix}):
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    with mock.patch.dict(os.environ, {"AKHBAR_PREFIX": prefix, "REDIS_URL": redis_url}):
         from workers.app import make_app
         from workers.keys import key
         from workers.pages import publish
         from workers.redisconn import redis_client
 
         app = make_app()
-        client = redis_client(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+        client = redis_client(redis_url)
         try:
             raw, queued, streamed = [], [], []
             for page in pages:
