@@ -18,6 +18,7 @@ from workers.messages import Failure, RawPage, Result, Stage
 
 log = logging.getLogger(__name__)
 
+
 def failure_result(
     url: str, crawl_id: str | None, stage: Stage, exc: BaseException, attempt: int = 1
 ) -> Result:
@@ -32,6 +33,13 @@ def failure_result(
     return Result(kind="failure", url=url, crawl_id=crawl_id, failure=failure.to_dict())
 
 
+def skipped_result(raw: RawPage, reason: str) -> Result:
+    """A page that is not an article (an error page, a listing): counted, archived, not failed."""
+    return Result(
+        kind="skipped", url=raw.url, crawl_id=raw.crawl_id, reason=reason, raw=raw.to_dict()
+    )
+
+
 def page_result(raw_data: dict[str, Any], attempt: int = 1) -> Result:
     """Turn one RawPage dict into the Result that describes what became of it."""
     url = str(raw_data.get("url", "?")) if isinstance(raw_data, dict) else "?"
@@ -42,26 +50,14 @@ def page_result(raw_data: dict[str, Any], attempt: int = 1) -> Result:
     except (TypeError, ValueError) as exc:
         return failure_result(url, crawl_id, "extract", exc, attempt)
     if raw.status >= 400:
-        return Result(
-            kind="skipped",
-            url=raw.url,
-            crawl_id=raw.crawl_id,
-            reason=f"HTTP {raw.status}",
-            raw=raw.to_dict(),
-        )
+        return skipped_result(raw, f"HTTP {raw.status}")
     try:
         html = decode_html(body, raw.headers.get("content-type"))
         article = extract_article(
             html, raw.final_url or raw.url, site=raw.site, fetched_at=raw.fetched_at
         )
     except NotAnArticle as exc:
-        return Result(
-            kind="skipped",
-            url=raw.url,
-            crawl_id=raw.crawl_id,
-            reason=f"not an article: {exc}",
-            raw=raw.to_dict(),
-        )
+        return skipped_result(raw, f"not an article: {exc}")
     except Exception as exc:  # an extraction bug must not kill the worker: record it
         log.warning("extraction failed for %s: %s", raw.url, exc, exc_info=True)
         return failure_result(raw.url, raw.crawl_id, "extract", exc, attempt)

@@ -36,9 +36,10 @@ from replica.content import (
 from replica.site import ReplicaSite
 
 REPO = Path(__file__).resolve().parents[2]
-SEED_DIR = REPO.parent / "shared" / "seed"
-SEED_TEXT = SEED_DIR / "000_f3549c944c90213a.txt"
-SEED_EXPECTED = SEED_DIR / "expected" / "shoigu-north-korea.json"
+# Copies of ../shared/seed/ (the seed page's visible text and its expected records).
+FIXTURES = REPO / "tests" / "fixtures"
+SEED_TEXT = FIXTURES / "seed-page.txt"
+SEED_EXPECTED = FIXTURES / "shoigu-north-korea.json"
 HOST = "127.0.0.1:8765"
 BASE = f"http://{HOST}"
 RSS_NS = {"dc": "http://purl.org/dc/elements/1.1/"}
@@ -122,7 +123,7 @@ def test_meloni_has_its_own_page_with_lines_paragraph(
     meloni = articles[MELONI_ARTICLE_ID]
     assert articles[SEED_ARTICLE_ID].next == MELONI_ARTICLE_ID
     assert isinstance(meloni.body[2], Lines) and len(meloni.body[2].lines) == 4
-    expected = json.loads((SEED_DIR / "expected" / "meloni-trade-war.json").read_text("utf-8"))
+    expected = json.loads((FIXTURES / "meloni-trade-war.json").read_text("utf-8"))
     assert meloni.paragraphs == expected["body"]
     status, _, html = get(site, meloni.path)
     assert status == 200
