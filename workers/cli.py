@@ -18,6 +18,7 @@ from typing import Annotated
 import redis
 import typer
 from rich.console import Console
+from w3lib.url import safe_url_string
 
 from workers.config import Settings, load_settings
 from workers.keys import ALL_QUEUES
@@ -61,8 +62,11 @@ def run(
     ] = None,
     stall: Annotated[float, typer.Option(help="give up after this many idle seconds")] = 180.0,
 ) -> None:
-    """Start everything here (Redis if needed, a worker, the store, the crawls) and stop when
-    every fetched page is stored, unchanged, skipped or failed."""
+    """Run everything on this machine until every fetched page is accounted for.
+
+    Starts Redis if needed, a Celery worker, the store consumer and one crawl per site; stops
+    when every fetched page is stored, unchanged, skipped or failed, and prints a summary.
+    """
     from workers.report import print_summary, run_problems
     from workers.runner import PipelineRun
 
@@ -194,7 +198,8 @@ def show(url: str) -> None:
 
     storage = open_storage(_settings().db_url)
     try:
-        article = storage.get_article(url)
+        # Stored URLs are percent-encoded; accept the readable Arabic form too.
+        article = storage.get_article(url) or storage.get_article(safe_url_string(url))
     finally:
         storage.close()
     if article is None:

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import unquote
 
 from rich.console import Console
 from rich.panel import Panel
@@ -31,6 +32,11 @@ CSV_FIELDS = (
     "url",
     "text",
 )
+
+
+def readable_url(url: object) -> str:
+    """A percent-encoded URL as people read it (Arabic paths are unreadable encoded)."""
+    return unquote(str(url or ""))
 
 
 def failed_by_stage(counts: dict[str, int]) -> dict[str, int]:
@@ -99,7 +105,7 @@ def print_articles(console: Console, rows: Iterable[Any]) -> None:
             Text(str(data.get("title") or "")),
             str(data.get("version") or ""),
         )
-        table.add_row("", "", "", Text(str(data.get("canonical_url") or ""), style="dim"), "")
+        table.add_row("", "", "", Text(readable_url(data.get("canonical_url")), style="dim"), "")
     console.print(table)
 
 
@@ -131,7 +137,11 @@ def print_article(console: Console, article: dict[str, Any]) -> None:
         )
         if v
     )
-    lines = [f"[bold]{article.get('title')}[/bold]", meta, str(article.get("canonical_url"))]
+    lines = [
+        f"[bold]{article.get('title')}[/bold]",
+        meta,
+        readable_url(article.get("canonical_url")),
+    ]
     if image.get("caption"):
         lines.append(f"[italic]{image['caption']} ({image.get('credit') or '—'})[/italic]")
     lines += ["", *(article.get("body") or [])]
