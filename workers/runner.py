@@ -84,6 +84,11 @@ def tally(client: redis.Redis, prefix: str, crawl_id: str) -> CrawlTally:
     return CrawlTally(int(fetched), counts.pop("processed", 0), counts)
 
 
+def crawl_finished(client: redis.Redis, prefix: str, crawl_id: str) -> bool:
+    """Whether the crawl's process has recorded its end (see crawler/extensions.py)."""
+    return bool(client.hexists(key("crawl_info", prefix, crawl_id=crawl_id), "finished_at"))
+
+
 def start_redis(settings: Settings, stack: ExitStack) -> str:
     """REDIS_URL, or the embedded Redis (started here, stopped with `stack`, if not running)."""
     url = settings.redis_url or live_embedded_url(settings)

@@ -15,7 +15,7 @@ import redis
 
 from workers.config import Settings
 from workers.processes import crawl_command, start_logged, stop_process, worker_command
-from workers.runner import CrawlTally, tally
+from workers.runner import CrawlTally, crawl_finished, tally
 from workers.storage import Storage
 from workers.store import StoreConsumer
 
@@ -86,13 +86,14 @@ def drain(
     worker: subprocess.Popen[bytes],
     timeout: float = 180,
 ) -> CrawlTally:
-    """Run a store consumer until every fetched page of the crawl is accounted for."""
+    """Run a store consumer until the crawl has ended and its every page is accounted for."""
     consumer = StoreConsumer(client, storage, settings.prefix, consumer="test-store", block_ms=100)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         consumer.step()
         current = tally(client, settings.prefix, crawl_id)
-        if current.fetched and current.accounted >= current.fetched:
+        finished = crawl_finished(client, settings.prefix, crawl_id)
+        if finished and current.fetched and current.accounted >= current.fetched:
             return current
         assert worker.poll() is None, "the Celery worker died"
     raise AssertionError(f"crawl {crawl_id} not accounted for in {timeout}s: {current}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import redis
@@ -18,7 +20,9 @@ from tests.integration.harness import (
     replica_server,
     service_env,
 )
+from workers.app import make_app
 from workers.config import load_settings
+from workers.keys import key
 from workers.storage import open_storage
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -33,9 +37,6 @@ def crawl_and_store(env: dict[str, str], base_url: str, tmp_path: Path, storage,
 
 
 def _settings(env: dict[str, str]):  # type: ignore[no-untyped-def]
-    import os
-    from unittest import mock
-
     with mock.patch.dict(os.environ, env):
         return load_settings()
 
@@ -85,3 +86,29 @@ def test_replica_crawl_into_postgresql(
     redis_url: str, key_prefix: str, pg_url: str, tmp_path: Path
 ) -> None:
     run_three_crawls(pg_url, redis_url, key_prefix, tmp_path)
+
+
+def test_the_crawl_site_task_runs_a_crawl_in_a_child_process(
+    redis_url: str, key_prefix: str, tmp_path: Path
+) -> None:
+    """The crawl worker's path: a `crawl_site` task on the `crawl` queue starts the crawl
+    process; its pages flow through the page worker into storage and its end is recorded."""
+    db_url = f"sqlite:///{tmp_path / 'articles.db'}"
+    env = service_env(redis_url, key_prefix, db_url, tmp_path / "home")
+    settings = _settings(env)
+    storage = open_storage(db_url)
+    client = redis.Redis.from_url(redis_url)
+    crawl_id = uuid.uuid4().hex[:10]
+    with replica_server() as base_url, celery_worker(env, tmp_path / "worker.log") as worker:
+        with mock.patch.dict(os.environ, env):
+            app = make_app()
+        app.send_task("crawl_site", args=["aawsat", base_url, crawl_id], queue="crawl")
+        done = drain(client, storage, settings, crawl_id, worker)
+    info = {
+        k.decode(): v.decode()
+        for k, v in client.hgetall(key("crawl_info", key_prefix, crawl_id=crawl_id)).items()
+    }
+    assert info["finish_reason"] == "finished" and info["site"] == "aawsat"
+    assert int(info["pages_queued"]) == done.fetched
+    assert done.counts.get("stored") == len(load_articles()) == storage.count_articles()
+    storage.close()
