@@ -90,7 +90,7 @@ def queued_sizes(pages: list[dict]) -> tuple[float, float, float]:
 def end_to_end(runs: int) -> list[tuple[int, float]]:
     """(articles stored, seconds) of `akhbar run demo` in a fresh home each time."""
     from workers.config import load_settings
-    from workers.runner import PipelineRun
+    from workers.runner import DEMO_SITE, PipelineRun, plan_crawls
 
     results = []
     for _ in range(runs):
@@ -99,7 +99,8 @@ def end_to_end(runs: int) -> list[tuple[int, float]]:
             with mock.patch.dict(os.environ, env):
                 os.environ.pop("REDIS_URL", None)
                 os.environ.pop("AKHBAR_DB_URL", None)
-                report = PipelineRun(load_settings(), ["demo"], Console(quiet=True)).execute()[0]
+                run = PipelineRun(load_settings(), Console(quiet=True), ("127.0.0.1",))
+                report = run.execute(plan_crawls([DEMO_SITE]))[0]
             results.append((report.stored, report.seconds))
     return results
 

@@ -68,12 +68,38 @@ def run(
     when every fetched page is stored, unchanged, skipped or failed, and prints a summary.
     """
     from workers.report import print_summary, run_problems
+    from workers.runner import DEMO_SITE, PipelineRun, plan_crawls
+
+    settings = _settings()
+    sites = sites or [DEMO_SITE]
+    allowed = ("127.0.0.1",) if DEMO_SITE in sites else ()
+    reports = PipelineRun(settings, console, allowed).execute(plan_crawls(sites), stall)
+    print_summary(console, settings, reports)
+    _exit_on_problems(run_problems(reports, settings.home / "logs"))
+
+
+@app.command()
+def reprocess(
+    site: Annotated[str | None, typer.Option(help="only this site's pages")] = None,
+    since: Annotated[datetime | None, typer.Option(help="pages fetched on or after")] = None,
+    stall: Annotated[float, typer.Option(help="give up after this many idle seconds")] = 180.0,
+) -> None:
+    """Re-extract archived pages through the queue, with no re-fetch.
+
+    After a site's rules change: the last archived page of each URL goes back to process_page;
+    a new version is stored only where the content hash changed.
+    """
+    from workers.report import print_summary, run_problems
+    from workers.reprocess import ReprocessJob
     from workers.runner import PipelineRun
 
     settings = _settings()
-    reports = PipelineRun(settings, sites or ["demo"], console).execute(stall)
+    reports = PipelineRun(settings, console).execute([ReprocessJob(site, since)], stall)
     print_summary(console, settings, reports)
-    problems = run_problems(reports, settings.home / "logs")
+    _exit_on_problems(run_problems(reports, settings.home / "logs"))
+
+
+def _exit_on_problems(problems: list[str]) -> None:
     for problem in problems:
         err.print(f"[red]akhbar: {problem}[/red]")
     if problems:

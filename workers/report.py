@@ -83,7 +83,10 @@ def run_problems(reports: list[RunReport], logs: Path) -> list[str]:
         if report.crawl_exit:
             problems.append(f"crawl {report.crawl_id} exited with {report.crawl_exit}; see {log}")
         elif report.tally.fetched == 0:
-            problems.append(f"crawl {report.crawl_id} fetched no page; see {log}")
+            problems.append(
+                f"{report.label or 'crawl'} ({report.crawl_id}) had no page; "
+                f"see {log if report.crawl_exit is not None else 'the filters'}"
+            )
         failures = sum(failed_by_stage(report.tally.counts).values())
         if failures:
             problems.append(

@@ -11,8 +11,10 @@ import subprocess
 import threading
 import time
 import uuid
+from abc import ABC, abstractmethod
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import redis
 from rich.console import Console
@@ -28,7 +30,7 @@ from rich.progress import (
 from workers.config import Settings
 from workers.keys import key
 from workers.processes import child_env, crawl_command, start_logged, stop_process, worker_command
-from workers.redisconn import EmbeddedRedis, check_redis, live_embedded_url, mask_url
+from workers.redisconn import EmbeddedRedis, check_redis, live_embedded_url
 from workers.storage import Storage, open_storage
 from workers.store import StoreConsumer
 
@@ -42,15 +44,64 @@ class RunFailed(RuntimeError):
 
 
 @dataclass
-class CrawlRun:
+class RunContext:
+    """What a job may use to start: the run's Redis, storage, environment and logs."""
+
+    settings: Settings
+    client: redis.Redis
+    storage: Storage
+    env: dict[str, str]
+    logs: Path
+    stack: ExitStack
+
+
+class Job(ABC):
+    """One source of pages in a run, accounted for under its own crawl id."""
+
+    site: str
+    crawl_id: str
+    label: str
+
+    @abstractmethod
+    def start(self, context: RunContext) -> None: ...
+
+    @property
+    @abstractmethod
+    def active(self) -> bool:
+        """Still producing pages."""
+
+    @property
+    def exit_code(self) -> int | None:
+        return 0
+
+
+@dataclass
+class CrawlJob(Job):
+    """A crawl, in a child process (Scrapy's reactor cannot restart in this one)."""
+
     site: str
     base_url: str | None
     crawl_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     process: subprocess.Popen[bytes] | None = None
 
     @property
-    def crawling(self) -> bool:
+    def label(self) -> str:  # type: ignore[override]
+        return f"crawl   {self.site} ({'replica' if self.base_url else 'live'})"
+
+    def start(self, context: RunContext) -> None:
+        command = crawl_command(self.site, self.base_url, self.crawl_id)
+        self.process = start_logged(
+            command, context.env, context.logs / f"crawl-{self.crawl_id}.log"
+        )
+        context.stack.callback(stop_process, self.process)
+
+    @property
+    def active(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    @property
+    def exit_code(self) -> int | None:
+        return self.process.returncode if self.process else None
 
 
 @dataclass
@@ -71,6 +122,7 @@ class RunReport:
     tally: CrawlTally
     seconds: float
     crawl_exit: int | None
+    label: str = ""
 
     @property
     def stored(self) -> int:
@@ -117,58 +169,56 @@ def serve_replica() -> str:
     return ready[0]
 
 
-def plan_crawls(sites: list[str]) -> list[CrawlRun]:
-    runs = []
+def plan_crawls(sites: list[str]) -> list[Job]:
+    """One crawl job per site; `demo` serves the bundled replica from this process."""
+    jobs: list[Job] = []
     for site in sites:
         if site == DEMO_SITE:
-            runs.append(CrawlRun("aawsat", serve_replica()))
+            jobs.append(CrawlJob("aawsat", serve_replica()))
         elif site in LIVE_SITES:
-            runs.append(CrawlRun(site, LIVE_SITES[site]))
+            jobs.append(CrawlJob(site, LIVE_SITES[site]))
         else:
             known = ", ".join([DEMO_SITE, *LIVE_SITES])
             raise SystemExit(f"unknown site {site!r}; known sites: {known}")
-    return runs
+    return jobs
 
 
 class PipelineRun:
-    """One `akhbar run`: owns every process and thread it starts, and stops them all."""
+    """One `akhbar run` or `akhbar reprocess`: owns every process and thread it starts, and
+    stops them all."""
 
-    def __init__(self, settings: Settings, sites: list[str], console: Console) -> None:
+    def __init__(
+        self, settings: Settings, console: Console, allowed_hosts: tuple[str, ...] = ()
+    ) -> None:
         self.settings = settings
-        self.sites = sites
         self.console = console
+        self.allowed_hosts = allowed_hosts
         self.logs = settings.home / "logs"
 
-    def execute(self, stall_seconds: float = STALL_SECONDS) -> list[RunReport]:
+    def execute(self, jobs: list[Job], stall_seconds: float = STALL_SECONDS) -> list[RunReport]:
         with ExitStack() as stack:
             redis_url = start_redis(self.settings, stack)
             client = check_redis(redis_url)
             storage = open_storage(self.settings.db_url)
             stack.callback(storage.close)
-            crawls = plan_crawls(self.sites)
-            allowed = ["127.0.0.1"] if DEMO_SITE in self.sites else []
-            env = child_env(self.settings, redis_url, allowed)
+            env = child_env(self.settings, redis_url, self.allowed_hosts)
             self._start_worker(stack, env)
             self._start_store(stack, client, storage)
+            context = RunContext(self.settings, client, storage, env, self.logs, stack)
             started = time.monotonic()
-            for crawl in crawls:
-                crawl.process = start_logged(
-                    crawl_command(crawl.site, crawl.base_url, crawl.crawl_id),
-                    env,
-                    self.logs / f"crawl-{crawl.crawl_id}.log",
-                )
-                stack.callback(stop_process, crawl.process)
-            self._watch(client, crawls, stall_seconds)
+            for job in jobs:
+                job.start(context)
+            self._watch(client, jobs, stall_seconds)
             seconds = time.monotonic() - started
             return [
                 RunReport(
-                    c.site,
-                    c.crawl_id,
-                    tally(client, self.settings.prefix, c.crawl_id),
+                    job.site,
+                    job.crawl_id,
+                    tally(client, self.settings.prefix, job.crawl_id),
                     seconds,
-                    c.process.returncode if c.process else None,
+                    job.exit_code,
                 )
-                for c in crawls
+                for job in jobs
             ]
 
     def _start_worker(self, stack: ExitStack, env: dict[str, str]) -> None:
@@ -194,7 +244,7 @@ class PipelineRun:
         stack.callback(thread.join, 30)
         stack.callback(stop.set)
 
-    def _watch(self, client: redis.Redis, crawls: list[CrawlRun], stall_seconds: float) -> None:
+    def _watch(self, client: redis.Redis, crawls: list[Job], stall_seconds: float) -> None:
         columns = (
             TextColumn("{task.description:<28}"),
             BarColumn(),
@@ -219,10 +269,9 @@ class PipelineRun:
                 time.sleep(0.25)
 
     @staticmethod
-    def _rows(progress: Progress, crawl: CrawlRun) -> tuple[TaskID, TaskID, TaskID]:
-        where = "replica" if crawl.base_url else "live"
+    def _rows(progress: Progress, job: Job) -> tuple[TaskID, TaskID, TaskID]:
         return (
-            progress.add_task(f"crawl   {crawl.site} ({where})", total=None),
+            progress.add_task(job.label, total=None),
             progress.add_task("extract (process_page)", total=None),
             progress.add_task("store   (stream → db)", total=None),
         )
@@ -231,35 +280,31 @@ class PipelineRun:
     def _update(
         progress: Progress,
         rows: tuple[TaskID, TaskID, TaskID],
-        crawl: CrawlRun,
+        crawl: Job,
         current: CrawlTally,
     ) -> None:
         fetch_row, extract_row, store_row = rows
         progress.update(
-            fetch_row, completed=current.fetched, total=None if crawl.crawling else current.fetched
+            fetch_row, completed=current.fetched, total=None if crawl.active else current.fetched
         )
         progress.update(extract_row, completed=current.processed, total=current.fetched)
         progress.update(store_row, completed=current.accounted, total=current.fetched)
 
     @staticmethod
-    def _finished(crawls: list[CrawlRun], tallies: dict[str, CrawlTally]) -> bool:
+    def _finished(crawls: list[Job], tallies: dict[str, CrawlTally]) -> bool:
         return all(
-            not c.crawling and tallies[c.crawl_id].accounted >= tallies[c.crawl_id].fetched
+            not c.active and tallies[c.crawl_id].accounted >= tallies[c.crawl_id].fetched
             for c in crawls
         )
 
-    def _check_alive(self, crawls: list[CrawlRun], last_change: float, stall: float) -> None:
+    def _check_alive(self, crawls: list[Job], last_change: float, stall: float) -> None:
         if self.worker.poll() is not None:
             raise RunFailed(
                 f"the Celery worker exited ({self.worker.returncode}); "
                 f"see {self.logs / 'worker.log'}"
             )
-        if not any(c.crawling for c in crawls) and time.monotonic() - last_change > stall:
+        if not any(c.active for c in crawls) and time.monotonic() - last_change > stall:
             raise RunFailed(
                 f"no page was accounted for in {stall:.0f} s; the pages left "
                 f"stay queued for the next run (see {self.logs})"
             )
-
-
-def describe_store(settings: Settings) -> str:
-    return mask_url(settings.db_url)

@@ -159,10 +159,17 @@ class SqlStorage:
                      "message": r.message, "attempt": r.attempt, "crawl_id": r.crawl_id or None,
                      "at": _iso(r.at)} for r in conn.execute(query)]
 
-    def raw_pages(self, site: str | None = None,
-                  since: datetime | None = None) -> Iterator[RawPage]:
-        """Archived pages, oldest fetch first, ready to hand to the page worker again."""
+    def raw_pages(self, site: str | None = None, since: datetime | None = None,
+                  latest_only: bool = False) -> Iterator[RawPage]:
+        """Archived pages, oldest fetch first, ready to hand to the page worker again.
+
+        `latest_only`: the last archived fetch of each URL only — re-extracting an older
+        fetch would store old content as the newest version.
+        """
         query = sa.select(raw_pages).order_by(raw_pages.c.fetched_at, raw_pages.c.id)
+        if latest_only:
+            newest = sa.select(sa.func.max(raw_pages.c.id)).group_by(raw_pages.c.url)
+            query = query.where(raw_pages.c.id.in_(newest.scalar_subquery()))
         if site is not None:
             query = query.where(raw_pages.c.site == site)
         if since is not None:
