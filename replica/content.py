@@ -4,6 +4,9 @@ Every file in the content folder is `<id>.json` in the schema of `docs/replica.m
 strict about what is there (a bad field fails with the file and the field named) and lenient
 about what is missing: optional fields get defaults, and `related` / `next` ids that no file
 provides are kept here and skipped when pages are rendered.
+
+Two editions share the schema: "ar" (aawsat.com, the default, `replica/content/`) and "en"
+(english.aawsat.com, `replica/content-en/`); `EDITIONS` describes them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeAlias
 
-BUNDLED_CONTENT_DIR = Path(__file__).resolve().parent / "content"
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUNDLED_CONTENT_DIR = PACKAGE_DIR / "content"
+ENGLISH_CONTENT_DIR = PACKAGE_DIR / "content-en"
 
 SITE_NAME = "الشرق الأوسط"
 
@@ -32,6 +37,17 @@ SECTIONS: dict[str, str] = {
 }
 OPINION_SECTION = "الرأي"
 
+ENGLISH_SITE_NAME = "Asharq Al-Awsat"
+ENGLISH_SECTIONS: dict[str, str] = {
+    "world": "World",
+    "middle-east": "Middle East",
+    "business": "Business",
+    "sports": "Sports",
+    "culture": "Culture",
+    "opinion": "Opinion",
+}
+ENGLISH_OPINION_SECTION = "opinion"
+
 SEED_ARTICLE_ID = 5154321  # Shoigu in Pyongyang: the seed page
 MELONI_ARTICLE_ID = 5163170  # appended below the seed article by infinite scroll
 
@@ -41,6 +57,58 @@ MONTH_STYLES: tuple[str, ...] = ("gulf", "levant", "both")
 
 class ContentError(ValueError):
     """A content file that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the site: where its content lives and what its pages declare."""
+
+    name: str  # "ar" | "en", the key in EDITIONS
+    language: str  # <html lang>, JSON-LD inLanguage, RSS <language>
+    direction: str  # <html dir>: "rtl" | "ltr"
+    locale: str  # og:locale
+    content_dir: Path  # the bundled content folder
+    sections: Mapping[str, str]  # slug -> label, in menu order
+    opinion_section: str  # the slug whose listing uses opinion cards
+    canonical_base: str  # the original site, named by canonical URLs
+    site_name: str  # og:site_name, JSON-LD publisher, page titles
+
+
+DEFAULT_EDITION = "ar"
+EDITIONS: dict[str, Edition] = {
+    "ar": Edition(
+        name="ar",
+        language="ar",
+        direction="rtl",
+        locale="ar_AR",
+        content_dir=BUNDLED_CONTENT_DIR,
+        sections=SECTIONS,
+        opinion_section=OPINION_SECTION,
+        canonical_base="https://aawsat.com",
+        site_name=SITE_NAME,
+    ),
+    "en": Edition(
+        name="en",
+        language="en",
+        direction="ltr",
+        locale="en_US",
+        content_dir=ENGLISH_CONTENT_DIR,
+        sections=ENGLISH_SECTIONS,
+        opinion_section=ENGLISH_OPINION_SECTION,
+        canonical_base="https://english.aawsat.com",
+        site_name=ENGLISH_SITE_NAME,
+    ),
+}
+# Fields that only mean something in the Arabic publish line.
+ARABIC_ONLY_FIELDS = ("month_style", "arabic_digits")
+
+
+def get_edition(name: str) -> Edition:
+    """The edition called `name` ("ar" or "en"); ValueError for any other name."""
+    try:
+        return EDITIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown edition {name!r}; known: {sorted(EDITIONS)}") from None
 
 
 @dataclass(frozen=True)
@@ -87,15 +155,21 @@ class ReplicaArticle:
     tags: tuple[str, ...]
     related: tuple[int, ...]
     next: int | None
+    edition: str = DEFAULT_EDITION  # a key of EDITIONS
 
     @property
     def path(self) -> str:
-        """The unquoted URL path: `/<section-slug>/<id>-<arabic-slug>`."""
+        """The unquoted URL path: `/<section-slug>/<id>-<slug>`."""
         return f"/{self.section}/{self.id}-{self.slug}"
 
     @property
+    def site(self) -> Edition:
+        """The edition the article belongs to."""
+        return EDITIONS[self.edition]
+
+    @property
     def section_label(self) -> str:
-        return SECTIONS[self.section]
+        return self.site.sections[self.section]
 
     @property
     def modified(self) -> datetime:
@@ -103,7 +177,7 @@ class ReplicaArticle:
 
     @property
     def is_opinion(self) -> bool:
-        return self.section == OPINION_SECTION
+        return self.section == self.site.opinion_section
 
     @property
     def paragraphs(self) -> list[str]:
@@ -236,7 +310,7 @@ def _parse_body(f: _Fields) -> tuple[BodyItem, ...]:
     return tuple(_parse_body_item(f, i, item) for i, item in enumerate(raw))
 
 
-def _parse_identity(f: _Fields, expected_id: int | None) -> tuple[int, str, str]:
+def _parse_identity(f: _Fields, expected_id: int | None, edition: Edition) -> tuple[int, str, str]:
     article_id = f.data.get("id")
     if not _is_id(article_id):
         raise f.fail("id", "must be a positive integer")
@@ -244,8 +318,8 @@ def _parse_identity(f: _Fields, expected_id: int | None) -> tuple[int, str, str]
     if expected_id is not None and article_id != expected_id:
         raise f.fail("id", f"is {article_id} but the file is named {expected_id}.json")
     section = f.required_text("section")
-    if section not in SECTIONS:
-        raise f.fail("section", f"{section!r} is not one of {sorted(SECTIONS)}")
+    if section not in edition.sections:
+        raise f.fail("section", f"{section!r} is not one of {sorted(edition.sections)}")
     slug = f.required_text("slug")
     if any(ch in slug for ch in "/?#%") or any(ch.isspace() for ch in slug):
         raise f.fail("slug", "must not contain '/', '?', '#', '%' or spaces")
@@ -259,15 +333,28 @@ def _parse_month_style(f: _Fields) -> MonthStyle:
     raise f.fail("month_style", f"must be one of {list(MONTH_STYLES)}, not {style!r}")
 
 
-def parse_article(data: object, where: str, expected_id: int | None = None) -> ReplicaArticle:
-    """Validate one decoded content file; `where` names it in errors."""
-    if not isinstance(data, dict):
-        raise ContentError(f"{where}: the file must hold one JSON object")
+def _check_field_names(data: Mapping[str, Any], where: str, edition: Edition) -> None:
     unknown = sorted(set(data) - KNOWN_FIELDS)
     if unknown:
         raise ContentError(f"{where}: unknown field(s) {unknown}; known: {sorted(KNOWN_FIELDS)}")
+    if edition.language != "ar":
+        for field in ARABIC_ONLY_FIELDS:
+            if field in data:
+                raise ContentError(
+                    f"{where}: field {field!r} is not used by the {edition.name!r} edition"
+                )
+
+
+def parse_article(
+    data: object, where: str, expected_id: int | None = None, edition: str = DEFAULT_EDITION
+) -> ReplicaArticle:
+    """Validate one decoded content file of `edition`; `where` names it in errors."""
+    if not isinstance(data, dict):
+        raise ContentError(f"{where}: the file must hold one JSON object")
+    spec = get_edition(edition)
+    _check_field_names(data, where, spec)
     f = _Fields(data, where)
-    article_id, section, slug = _parse_identity(f, expected_id)
+    article_id, section, slug = _parse_identity(f, expected_id, spec)
     body = _parse_body(f)
     published = f.when("published")
     assert published is not None
@@ -290,6 +377,7 @@ def parse_article(data: object, where: str, expected_id: int | None = None) -> R
         tags=f.text_list("tags"),
         related=f.id_list("related"),
         next=f.optional_id("next"),
+        edition=spec.name,
     )
 
 
@@ -305,14 +393,15 @@ def _first_paragraph(body: tuple[BodyItem, ...]) -> str:
 # --- loading ------------------------------------------------------------------------------
 
 
-def content_files(content_dir: Path | None = None) -> list[Path]:
-    folder = content_dir or BUNDLED_CONTENT_DIR
+def content_files(content_dir: Path | None = None, edition: str = DEFAULT_EDITION) -> list[Path]:
+    """The `*.json` files of `content_dir` (the edition's bundled folder by default)."""
+    folder = content_dir or get_edition(edition).content_dir
     if not folder.is_dir():
         raise ContentError(f"{folder}: content folder not found")
     return sorted(folder.glob("*.json"))
 
 
-def load_article_file(path: Path) -> ReplicaArticle:
+def load_article_file(path: Path, edition: str = DEFAULT_EDITION) -> ReplicaArticle:
     where = str(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -323,23 +412,28 @@ def load_article_file(path: Path) -> ReplicaArticle:
     expected = int(path.stem) if path.stem.isdigit() else None
     if expected is None:
         raise ContentError(f"{where}: a content file must be named <id>.json")
-    return parse_article(data, where, expected)
+    return parse_article(data, where, expected, edition)
 
 
-def load_articles(content_dir: Path | None = None) -> dict[int, ReplicaArticle]:
-    """Every article of the content folder (the bundled one by default), keyed by id."""
+def load_articles(
+    content_dir: Path | None = None, edition: str = DEFAULT_EDITION
+) -> dict[int, ReplicaArticle]:
+    """Every article of `edition` ("ar" by default, or "en") from `content_dir` (the
+    edition's bundled folder by default), keyed by id."""
     articles: dict[int, ReplicaArticle] = {}
-    for path in content_files(content_dir):
-        article = load_article_file(path)
+    for path in content_files(content_dir, edition):
+        article = load_article_file(path, edition)
         articles[article.id] = article
     return articles
 
 
-def content_signature(content_dir: Path | None = None) -> tuple[tuple[str, int, int], ...]:
+def content_signature(
+    content_dir: Path | None = None, edition: str = DEFAULT_EDITION
+) -> tuple[tuple[str, int, int], ...]:
     """Names, mtimes and sizes of the content files: changes when any file is edited,
     added or removed, so the site knows to re-read the folder."""
     out = []
-    for path in content_files(content_dir):
+    for path in content_files(content_dir, edition):
         try:
             stat = path.stat()
         except FileNotFoundError:  # removed between glob and stat

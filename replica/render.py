@@ -3,16 +3,23 @@
 The markup follows `docs/replica.md` (itself built on `../shared/aawsat-markup.md`). Hrefs are
 written percent-encoded and relative; canonical, OpenGraph, JSON-LD, `data-*` URLs, images,
 the feed and the sitemap use absolute URLs built from `base_url` (`http://{Host header}`).
+
+Pages come in two editions, "ar" (the default) and "en": the same markup with the edition's
+language, direction and labels; an article page takes its edition from the article, other
+pages take an `edition` argument. Article pages also come in two markups: "classic" (the
+site's) and "drifted", where the headline, body and lead-image classes are renamed, as if the
+site had changed its theme without warning (for testing drift detection).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from html import escape
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -20,14 +27,14 @@ from xml.sax.saxutils import quoteattr
 import hijridate
 
 from replica.content import (
-    OPINION_SECTION,
-    SECTIONS,
-    SITE_NAME,
+    DEFAULT_EDITION,
     Blockquote,
+    Edition,
     Lines,
     MonthStyle,
     ReplicaArticle,
     ReplicaImage,
+    get_edition,
     newest_first,
 )
 
@@ -38,14 +45,145 @@ RELATED_HEADING = "مقالات ذات صلة"
 LISTEN_LABEL = "استمع إلى المقالة"  # the audio player's label that leaks into opinion titles
 VIDEO_LABEL = "play-circle"  # the video icon's label that leaks into teaser text
 HOME_CARDS_PER_SECTION = 4
-CANONICAL_BASE_URL = "https://aawsat.com"
+CANONICAL_BASE_URL = "https://aawsat.com"  # the Arabic edition's; see Edition.canonical_base
 
-# A card in the «العالم» listing points at an article that no longer exists, so that
-# crawlers meet a 404 on a URL of the article shape.
+ENGLISH_RELATED_HEADING = "Related Articles"
+ENGLISH_LISTEN_LABEL = "Listen to the article"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words an edition's pages show around the articles."""
+
+    related_heading: str
+    listen: str  # the audio player's label in opinion card titles
+    published: str  # publish line label
+    updated: str  # update line label
+    sections_menu: str  # aria-label of the section menu
+    search: str  # search link and button
+    sitemap: str  # footer link
+    login: str  # footer link
+    footer_note: str
+    empty_section: str
+    search_title: str
+    search_prompt: str
+    no_results: str  # with {query}
+    not_found_title: str
+    not_found_text: str
+    back_home: str
+    error_title: str
+    error_page_title: str
+    feed_description: str  # with {title}
+    author_separator: str  # between columnists on opinion cards
+
+
+LABELS: dict[str, Labels] = {
+    "ar": Labels(
+        related_heading=RELATED_HEADING,
+        listen=LISTEN_LABEL,
+        published="نُشر",
+        updated="آخر تحديث",
+        sections_menu="الأقسام",
+        search="بحث",
+        sitemap="خريطة الموقع",
+        login="تسجيل الدخول",
+        footer_note="نسخة محلية للاختبار",
+        empty_section="لا توجد مقالات في هذا القسم بعد.",
+        search_title="البحث",
+        search_prompt="اكتب كلمة للبحث.",
+        no_results="لا توجد نتائج لـ «{query}».",
+        not_found_title="الصفحة غير موجودة",
+        not_found_text="عذراً، لم نعثر على الصفحة التي تبحث عنها.",
+        back_home="العودة إلى الصفحة الرئيسية",
+        error_title="خطأ في الخادم",
+        error_page_title="خطأ",
+        feed_description="آخر الأخبار من {title}",
+        author_separator="، ",
+    ),
+    "en": Labels(
+        related_heading=ENGLISH_RELATED_HEADING,
+        listen=ENGLISH_LISTEN_LABEL,
+        published="Published",
+        updated="Last Updated",
+        sections_menu="Sections",
+        search="Search",
+        sitemap="Sitemap",
+        login="Log in",
+        footer_note="local copy for testing",
+        empty_section="There are no articles in this section yet.",
+        search_title="Search",
+        search_prompt="Type a word to search.",
+        no_results="No results for “{query}”.",
+        not_found_title="Page not found",
+        not_found_text="Sorry, we could not find the page you are looking for.",
+        back_home="Back to the home page",
+        error_title="Server error",
+        error_page_title="Error",
+        feed_description="Latest news from {title}",
+        author_separator=", ",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DeadLink:
+    """A listing card whose article does not exist, so that crawlers meet a 404 on a URL of
+    the article shape."""
+
+    section: str
+    id: int
+    slug: str
+    title: str
+
+    @property
+    def path(self) -> str:
+        return f"/{self.section}/{self.id}-{self.slug}"
+
+
 DEAD_LINK_SECTION = "العالم"
 DEAD_LINK_ID = 5099999
 DEAD_LINK_SLUG = "محادثات-جديدة-بشأن-أمن-الممرات-البحرية"
 DEAD_LINK_TITLE = "محادثات جديدة بشأن أمن الممرات البحرية"
+DEAD_LINKS: dict[str, DeadLink] = {
+    "ar": DeadLink(DEAD_LINK_SECTION, DEAD_LINK_ID, DEAD_LINK_SLUG, DEAD_LINK_TITLE),
+    "en": DeadLink(
+        "world", 5199999, "new-talks-on-maritime-corridor-security",
+        "New Talks on Maritime Corridor Security",
+    ),
+}  # fmt: skip
+
+Markup = Literal["classic", "drifted"]
+MARKUPS: tuple[str, ...] = ("classic", "drifted")
+DEFAULT_MARKUP: Markup = "classic"
+
+
+@dataclass(frozen=True)
+class ArticleClasses:
+    """The classes an article page wraps its headline, body and lead image in."""
+
+    headline: str  # the div around <h1>
+    body: str  # the div around the paragraphs
+    media: tuple[str, ...]  # the nested divs around the lead figure, outermost first
+    preview: str  # added to the outermost media div of the appended article's preview
+
+
+ARTICLE_CLASSES: dict[str, ArticleClasses] = {
+    "classic": ArticleClasses(
+        "entry-title", "entry-content", ("entry-media", "img-field"), "entry-media--preview"
+    ),
+    "drifted": ArticleClasses(
+        "article-headline", "article-body__text", ("article-hero",), "article-hero--preview"
+    ),
+}
+
+
+def article_classes(markup: str) -> ArticleClasses:
+    """The classes of `markup` ("classic" or "drifted"); ValueError for any other."""
+    try:
+        return ARTICLE_CLASSES[markup]
+    except KeyError:
+        raise ValueError(f"unknown markup {markup!r}; known: {list(MARKUPS)}") from None
+
 
 GULF_MONTHS = (
     "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
@@ -58,6 +196,15 @@ LEVANT_MONTHS = (
 HIJRI_MONTHS = (
     "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
     "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
+)  # fmt: skip
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+ENGLISH_HIJRI_MONTHS = (
+    "Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Thani", "Jumada al-Awwal",
+    "Jumada al-Thani", "Rajab", "Shaaban", "Ramadan", "Shawwal", "Dhu al-Qadah",
+    "Dhu al-Hijjah",
 )  # fmt: skip
 ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -94,6 +241,10 @@ def image_url(base_url: str, image: ReplicaImage) -> str:
     return absolute(base_url, IMAGE_PREFIX + image.file)
 
 
+def labels_of(edition: Edition) -> Labels:
+    return LABELS[edition.name]
+
+
 def gregorian_month(month: int, style: MonthStyle) -> str:
     gulf, levant = GULF_MONTHS[month - 1], LEVANT_MONTHS[month - 1]
     if style == "gulf":
@@ -103,10 +254,22 @@ def gregorian_month(month: int, style: MonthStyle) -> str:
     return f"{gulf} ({levant})"
 
 
+def hijri_of(when: datetime) -> tuple[int, int, int]:
+    """(year, month, day) of the Umm al-Qura date of `when`'s own calendar day."""
+    hijri = hijridate.Gregorian(when.year, when.month, when.day).to_hijri()
+    return hijri.year, hijri.month, hijri.day
+
+
 def hijri_date(when: datetime) -> str:
     """The Umm al-Qura date of `when`'s own calendar day: `21 ذو الحجة 1446 هـ`."""
-    hijri = hijridate.Gregorian(when.year, when.month, when.day).to_hijri()
-    return f"{hijri.day} {HIJRI_MONTHS[hijri.month - 1]} {hijri.year} هـ"
+    year, month, day = hijri_of(when)
+    return f"{day} {HIJRI_MONTHS[month - 1]} {year} هـ"
+
+
+def english_hijri_date(when: datetime) -> str:
+    """The same date in English: `21 Dhu al-Hijjah 1446 AH`."""
+    year, month, day = hijri_of(when)
+    return f"{day} {ENGLISH_HIJRI_MONTHS[month - 1]} {year} AH"
 
 
 def dated_line(
@@ -118,14 +281,29 @@ def dated_line(
     return line.translate(ARABIC_INDIC_DIGITS) if arabic_digits else line
 
 
+def english_dated_line(label: str, when: datetime) -> str:
+    """`Published: 17:32-17 June 2025 AD ـ 21 Dhu al-Hijjah 1446 AH` (the English site keeps
+    the Arabic tatweel between the two dates), in the time's own UTC offset."""
+    month = ENGLISH_MONTHS[when.month - 1]
+    date = f"{when.day} {month} {when.year} AD"
+    return f"{label}: {when:%H:%M}-{date} ـ {english_hijri_date(when)}"
+
+
+def article_dated_line(article: ReplicaArticle, label: str, when: datetime) -> str:
+    """A publish or update line in the article's edition."""
+    if article.site.language == "ar":
+        return dated_line(label, when, article.month_style, article.arabic_digits)
+    return english_dated_line(label, when)
+
+
 def publish_line(article: ReplicaArticle) -> str:
-    return dated_line("نُشر", article.published, article.month_style, article.arabic_digits)
+    return article_dated_line(article, labels_of(article.site).published, article.published)
 
 
 def update_line(article: ReplicaArticle) -> str | None:
     if article.updated is None:
         return None
-    return dated_line("آخر تحديث", article.updated, article.month_style, article.arabic_digits)
+    return article_dated_line(article, labels_of(article.site).updated, article.updated)
 
 
 def json_ld(data: Mapping[str, Any]) -> str:
@@ -146,55 +324,61 @@ def existing(ids: Iterable[int], articles: Articles, skip: int) -> list[ReplicaA
 # --- page frame ---------------------------------------------------------------------------
 
 
-def site_header() -> str:
+def site_header(edition: Edition) -> str:
+    words = labels_of(edition)
     links = "".join(
         f'<li><a href="{esc(quote_path(section_path(slug)))}">{esc(label)}</a></li>'
-        for slug, label in SECTIONS.items()
+        for slug, label in edition.sections.items()
     )
+    search = esc(words.search)
     return (
         '<header class="site-header">\n'
-        f'<div class="site-branding"><a class="site-logo" href="/" rel="home">{esc(SITE_NAME)}</a>'
-        "</div>\n"
-        f'<nav class="main-menu" aria-label="الأقسام"><ul>{links}</ul></nav>\n'
+        '<div class="site-branding"><a class="site-logo" href="/" rel="home">'
+        f"{esc(edition.site_name)}</a></div>\n"
+        f'<nav class="main-menu" aria-label="{esc(words.sections_menu)}"><ul>{links}</ul></nav>\n'
         '<form class="search-form" action="/search" method="get">'
-        '<input type="search" name="q" aria-label="بحث"><button type="submit">بحث</button></form>\n'
-        '<a class="search-link" href="/search">بحث</a>\n'
+        f'<input type="search" name="q" aria-label="{search}"><button type="submit">{search}'
+        "</button></form>\n"
+        f'<a class="search-link" href="/search">{search}</a>\n'
         "</header>"
     )
 
 
-def site_footer() -> str:
+def site_footer(edition: Edition) -> str:
+    words = labels_of(edition)
     return (
         '<footer class="site-footer">\n'
         '<nav class="footer-menu"><a href="/feed">RSS</a> '
-        '<a href="/sitemap.xml">خريطة الموقع</a> '
-        '<a href="/user/login">تسجيل الدخول</a></nav>\n'
-        f"<p>© 2025 {esc(SITE_NAME)} — نسخة محلية للاختبار</p>\n"
+        f'<a href="/sitemap.xml">{esc(words.sitemap)}</a> '
+        f'<a href="/user/login">{esc(words.login)}</a></nav>\n'
+        f"<p>© 2025 {esc(edition.site_name)} — {esc(words.footer_note)}</p>\n"
         "</footer>"
     )
 
 
-def page(title: str, body_class: str, head: str, main: str) -> str:
+def page(title: str, body_class: str, head: str, main: str, edition: Edition) -> str:
     """A whole HTML document: head, the site's header, `<main>`, the site's footer."""
     return (
-        '<!DOCTYPE html>\n<html lang="ar" dir="rtl">\n<head>\n'
+        "<!DOCTYPE html>\n"
+        f'<html lang="{esc(edition.language)}" dir="{esc(edition.direction)}">\n<head>\n'
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n"
         f"{head}"
-        f'<link rel="alternate" type="application/rss+xml" title="{esc(SITE_NAME)}" href="/feed">\n'
+        f'<link rel="alternate" type="application/rss+xml" title="{esc(edition.site_name)}" '
+        'href="/feed">\n'
         f"<style>{CSS}</style>\n"
         "</head>\n"
         f'<body class="{esc(body_class)}">\n'
-        f"{site_header()}\n"
+        f"{site_header(edition)}\n"
         f'<main class="printable-area">\n{main}</main>\n'
-        f"{site_footer()}\n"
+        f"{site_footer(edition)}\n"
         "</body>\n</html>\n"
     )
 
 
-def page_title(title: str) -> str:
-    return f"{title} | {SITE_NAME}"
+def page_title(title: str, edition: Edition) -> str:
+    return f"{title} | {edition.site_name}"
 
 
 # --- article page -------------------------------------------------------------------------
@@ -209,8 +393,8 @@ def article_meta_tags(article: ReplicaArticle, url: str, base_url: str) -> str:
         f'<link rel="canonical" href="{esc(url)}">\n',
         f'<meta name="description" content="{esc(article.summary)}">\n',
         meta_property("og:type", "article"),
-        meta_property("og:site_name", SITE_NAME),
-        meta_property("og:locale", "ar_AR"),
+        meta_property("og:site_name", article.site.site_name),
+        meta_property("og:locale", article.site.locale),
         meta_property("og:title", article.title),
         meta_property("og:url", url),
         meta_property("og:description", article.summary),
@@ -236,11 +420,11 @@ def article_json_ld(article: ReplicaArticle, url: str, base_url: str) -> dict[st
         "author": [{"@type": "Person", "name": name} for name in article.authors],
         "articleSection": article.section_label,
         "keywords": list(article.tags),
-        "inLanguage": "ar",
+        "inLanguage": article.site.language,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "publisher": {
             "@type": "Organization",
-            "name": SITE_NAME,
+            "name": article.site.site_name,
             "url": base_url.rstrip("/") + "/",
         },
     }
@@ -249,10 +433,16 @@ def article_json_ld(article: ReplicaArticle, url: str, base_url: str) -> dict[st
     return data
 
 
+def canonical_url(article: ReplicaArticle) -> str:
+    """The article's URL on the original site (`https://aawsat.com/…` or
+    `https://english.aawsat.com/…`)."""
+    return absolute(article.site.canonical_base, article.path)
+
+
 def article_head(article: ReplicaArticle, base_url: str) -> str:
     # A mirror names the original as canonical: articles keep one identity whichever port
     # the replica is served on, so a second `akhbar run demo` finds them unchanged.
-    url = absolute(CANONICAL_BASE_URL, article.path)
+    url = canonical_url(article)
     ld = json_ld(article_json_ld(article, url, base_url))
     return (
         article_meta_tags(article, url, base_url)
@@ -269,34 +459,50 @@ def entry_meta(article: ReplicaArticle) -> str:
     return '<div class="entry-meta">' + "\n".join(spans) + "</div>\n"
 
 
-def entry_media(base_url: str, image: ReplicaImage | None, preview: bool = False) -> str:
+def entry_media(
+    base_url: str,
+    image: ReplicaImage | None,
+    preview: bool = False,
+    markup: str = DEFAULT_MARKUP,
+) -> str:
     """The lead image; its caption shows twice (figcaption and the image-title overlay)."""
     if image is None:
         return ""
-    css = "entry-media entry-media--preview" if preview else "entry-media"
+    classes = article_classes(markup)
+    outer, *inner = classes.media
+    if preview:
+        outer = f"{outer} {classes.preview}"
+    opening = "".join(f'<div class="{esc(css)}">' for css in (outer, *inner))
+    closing = "</div>" * (1 + len(inner))
     caption = esc(image.caption)
     return (
-        f'<div class="{css}"><div class="img-field"><figure>'
+        f"{opening}<figure>"
         f'<img src="{esc(image_url(base_url, image))}" alt="{caption}" title="{caption}" '
         'width="1037" height="583">\n'
         f'<figcaption class="img-caption">{caption}</figcaption>\n'
         f'<span class="img-title">{caption}</span>'
-        "</figure></div></div>\n"
+        f"</figure>{closing}\n"
     )
 
 
-def body_html(article: ReplicaArticle) -> str:
-    parts: list[str] = []
-    for item in article.body:
-        if isinstance(item, str):
-            parts.append(f"<p>{esc(item)}</p>")
-        elif isinstance(item, Lines):
-            parts.append("<p>" + "<br>".join(esc(line) for line in item.lines) + "</p>")
-        elif isinstance(item, Blockquote):
-            cite = f"<cite>{esc(item.cite)}</cite>" if item.cite else ""
-            quote_html = f"<p>{esc(item.text)}</p>{cite}"
-            parts.append(f'<blockquote class="embedded-post">{quote_html}</blockquote>')
-    return '<div class="entry-content">' + "\n".join(parts) + "</div>\n"
+def body_item_html(item: str | Blockquote | Lines) -> str:
+    if isinstance(item, str):
+        return f"<p>{esc(item)}</p>"
+    if isinstance(item, Lines):
+        return "<p>" + "<br>".join(esc(line) for line in item.lines) + "</p>"
+    cite = f"<cite>{esc(item.cite)}</cite>" if item.cite else ""
+    return f'<blockquote class="embedded-post"><p>{esc(item.text)}</p>{cite}</blockquote>'
+
+
+def body_html(article: ReplicaArticle, markup: str = DEFAULT_MARKUP) -> str:
+    css = article_classes(markup).body
+    parts = [body_item_html(item) for item in article.body]
+    return f'<div class="{esc(css)}">' + "\n".join(parts) + "</div>\n"
+
+
+def headline_html(article: ReplicaArticle, markup: str = DEFAULT_MARKUP) -> str:
+    css = article_classes(markup).headline
+    return f'<div class="{esc(css)}"><h1>{esc(article.title)}</h1></div>\n'
 
 
 def entry_tags(article: ReplicaArticle) -> str:
@@ -306,26 +512,28 @@ def entry_tags(article: ReplicaArticle) -> str:
     return f'<div class="entry-tags">{links}</div>\n'
 
 
-def article_node(article: ReplicaArticle, base_url: str, appended: bool = False) -> str:
+def article_node(
+    article: ReplicaArticle, base_url: str, appended: bool = False, markup: str = DEFAULT_MARKUP
+) -> str:
     """One `<article>`: the page's own (`appended=False`) or the next one, appended by
     infinite scroll (no byline or tags, and a preview of its image above the TT control)."""
     url = absolute(base_url, article.path)
     parts = [
         '<article class="node node--type-article" '
         f'data-nid="{article.id}" data-url="{esc(url)}">\n',
-        f'<div class="entry-title"><h1>{esc(article.title)}</h1></div>\n',
+        headline_html(article, markup),
     ]
     if article.subtitle:
         parts.append(f'<div class="entry-subtitle"><h2>{esc(article.subtitle)}</h2></div>\n')
     if appended:
-        parts.append(entry_media(base_url, article.image, preview=True))
+        parts.append(entry_media(base_url, article.image, preview=True, markup=markup))
     else:
         parts.append(entry_meta(article))
     parts += [
         '<div class="font-size-control"><button type="button">TT</button></div>\n',
         f'<div class="share-bar"><span class="share-title">{esc(article.title)}</span></div>\n',
-        entry_media(base_url, article.image),
-        body_html(article),
+        entry_media(base_url, article.image, markup=markup),
+        body_html(article, markup),
         "" if appended else entry_tags(article),
         "</article>\n",
     ]
@@ -337,15 +545,18 @@ def related_block(article: ReplicaArticle, articles: Articles, base_url: str) ->
     if not teasers:
         return ""
     cards = "".join(article_card(t, base_url) for t in teasers)
+    heading = labels_of(article.site).related_heading
     return (
         '<section class="related-articles">\n'
-        f'<h3 class="block-title">{esc(RELATED_HEADING)}</h3>\n'
+        f'<h3 class="block-title">{esc(heading)}</h3>\n'
         f'<div class="related-featured-title">{esc(teasers[0].title)}</div>\n'
         f"{cards}</section>\n"
     )
 
 
-def infinite_scroll(article: ReplicaArticle, articles: Articles, base_url: str) -> str:
+def infinite_scroll(
+    article: ReplicaArticle, articles: Articles, base_url: str, markup: str = DEFAULT_MARKUP
+) -> str:
     following = existing([article.next] if article.next else [], articles, skip=article.id)
     if not following:
         return ""
@@ -353,25 +564,30 @@ def infinite_scroll(article: ReplicaArticle, articles: Articles, base_url: str) 
     url = absolute(base_url, nxt.path)
     return (
         f'<div class="infinite-scroll-next" data-next-url="{esc(url)}">\n'
-        f"{article_node(nxt, base_url, appended=True)}"
+        f"{article_node(nxt, base_url, appended=True, markup=markup)}"
         "</div>\n"
     )
 
 
-def render_article_page(article_id: int, articles: Articles, base_url: str) -> str:
-    """The article page of `article_id` (KeyError if there is none)."""
+def render_article_page(
+    article_id: int, articles: Articles, base_url: str, markup: str = DEFAULT_MARKUP
+) -> str:
+    """The article page of `article_id` (KeyError if there is none), in the article's
+    edition; `markup="drifted"` renames the headline, body and lead-image classes."""
     article = articles[article_id]
+    article_classes(markup)  # an unknown markup fails here, before any rendering
     settings = json_ld({"nid": article.id, "section": article.section})
     main = (
-        article_node(article, base_url)
+        article_node(article, base_url, markup=markup)
         + f"<script>window.replicaNode = {settings};</script>\n"
         + related_block(article, articles, base_url)
-        + infinite_scroll(article, articles, base_url)
+        + infinite_scroll(article, articles, base_url, markup)
     )
     body_class = "path-node page-node-type-article"
     if article.is_opinion:
         body_class += " page-section-opinion"
-    return page(page_title(article.title), body_class, article_head(article, base_url), main)
+    head = article_head(article, base_url)
+    return page(page_title(article.title, article.site), body_class, head, main, article.site)
 
 
 # --- cards and listings -------------------------------------------------------------------
@@ -393,7 +609,7 @@ def article_card(article: ReplicaArticle, base_url: str) -> str:
     href = quote_path(article.path)
     section_href = quote_path(section_path(article.section))
     video = (
-        f'<span class="video-icon"><i class="icon-play-circle"></i>{VIDEO_LABEL}</span>'
+        f'<span class="video-icon"><i class="icon-play-circle"></i>{esc(VIDEO_LABEL)}</span>'
         if article.has_video
         else ""
     )
@@ -420,9 +636,10 @@ def article_card(article: ReplicaArticle, base_url: str) -> str:
 def opinion_card(article: ReplicaArticle, base_url: str) -> str:
     """An opinion card: the URL sits in `data-vr-contentbox-url`, the title is not a link,
     and the audio player's label leaks into the title's text, as on the real site."""
+    words = labels_of(article.site)
     url = absolute(base_url, article.path)
     href = quote_path(article.path)
-    author = esc("، ".join(article.authors))
+    author = esc(words.author_separator.join(article.authors))
     return (
         f'<div class="node node--type-opinion opinion-item" data-nid="{article.id}" '
         f'data-vr-contentbox-url="{esc(url)}">\n'
@@ -430,7 +647,7 @@ def opinion_card(article: ReplicaArticle, base_url: str) -> str:
         f"{author}</a></div>\n"
         '<div class="article-item-info">\n'
         f'<div class="article-item-title"><h2>{esc(article.title)} '
-        f'<span class="audio-player-label">{LISTEN_LABEL}</span></h2></div>\n'
+        f'<span class="audio-player-label">{esc(words.listen)}</span></h2></div>\n'
         f'<div class="article-item-summary"><p>{esc(article.summary)}</p></div>\n'
         "</div>\n</div>\n"
     )
@@ -446,17 +663,17 @@ def card(article: ReplicaArticle, base_url: str) -> str:
     return article_card(article, base_url)
 
 
-def dead_link_card() -> str:
+def dead_link_card(edition: Edition) -> str:
     """A card whose article is gone: its URL answers 404."""
-    path = f"/{DEAD_LINK_SECTION}/{DEAD_LINK_ID}-{DEAD_LINK_SLUG}"
-    href = esc(quote_path(path))
+    dead = DEAD_LINKS[edition.name]
+    href = esc(quote_path(dead.path))
     return (
-        f'<div class="article-item" data-nid="{DEAD_LINK_ID}">\n'
+        f'<div class="article-item" data-nid="{dead.id}">\n'
         '<div class="article-item-img"><span class="article-item-section">'
-        f'<a href="{esc(quote_path(section_path(DEAD_LINK_SECTION)))}">'
-        f"{esc(SECTIONS[DEAD_LINK_SECTION])}</a></span></div>\n"
+        f'<a href="{esc(quote_path(section_path(dead.section)))}">'
+        f"{esc(edition.sections[dead.section])}</a></span></div>\n"
         '<div class="article-item-info">'
-        f'<div class="article-item-title"><h2><a href="{href}">{esc(DEAD_LINK_TITLE)}</a></h2>'
+        f'<div class="article-item-title"><h2><a href="{href}">{esc(dead.title)}</a></h2>'
         "</div></div>\n</div>\n"
     )
 
@@ -468,75 +685,87 @@ def feed_link(title: str, path: str) -> str:
     )
 
 
-def render_section_page(slug: str, articles: Articles, base_url: str) -> str:
-    """The listing of one section, newest first (KeyError for an unknown section)."""
-    label = SECTIONS[slug]
+def render_section_page(
+    slug: str, articles: Articles, base_url: str, edition: str = DEFAULT_EDITION
+) -> str:
+    """The listing of one section of `edition`, newest first (KeyError for an unknown
+    section)."""
+    spec = get_edition(edition)
+    label = spec.sections[slug]
     listed = section_articles(articles, slug)
     cards = "".join(card(a, base_url) for a in listed)
-    if slug == DEAD_LINK_SECTION and DEAD_LINK_ID not in articles:
-        cards += dead_link_card()
+    dead = DEAD_LINKS[spec.name]
+    if slug == dead.section and dead.id not in articles:
+        cards += dead_link_card(spec)
     if not cards:
-        cards = '<p class="empty">لا توجد مقالات في هذا القسم بعد.</p>\n'
+        cards = f'<p class="empty">{esc(labels_of(spec).empty_section)}</p>\n'
     main = (
         f'<div class="section-header"><h1 class="section-title">{esc(label)}</h1></div>\n'
         f'<div class="article-list">\n{cards}</div>\n'
     )
     head = (
         f'<link rel="canonical" href="{esc(absolute(base_url, section_path(slug)))}">\n'
-        + feed_link(f"{SITE_NAME} - {label}", f"/feed/{slug}")
+        + feed_link(f"{spec.site_name} - {label}", f"/feed/{slug}")
     )
-    kind = "opinion" if slug == OPINION_SECTION else "section"
-    return page(page_title(label), f"path-taxonomy-term page-{kind}", head, main)
+    kind = "opinion" if slug == spec.opinion_section else "section"
+    return page(page_title(label, spec), f"path-taxonomy-term page-{kind}", head, main, spec)
 
 
-def home_section(slug: str, listed: list[ReplicaArticle], base_url: str) -> str:
+def home_section(slug: str, listed: list[ReplicaArticle], base_url: str, edition: Edition) -> str:
     cards = "".join(card(a, base_url) for a in listed[:HOME_CARDS_PER_SECTION])
     href = esc(quote_path(section_path(slug)))
     return (
         f'<section class="home-section" data-section="{esc(slug)}">\n'
-        f'<h2 class="block-title"><a href="{href}">{esc(SECTIONS[slug])}</a></h2>\n'
+        f'<h2 class="block-title"><a href="{href}">{esc(edition.sections[slug])}</a></h2>\n'
         f'<div class="article-list">\n{cards}</div>\n</section>\n'
     )
 
 
-def render_home_page(articles: Articles, base_url: str) -> str:
-    """The latest articles of every section that has any."""
+def render_home_page(articles: Articles, base_url: str, edition: str = DEFAULT_EDITION) -> str:
+    """The latest articles of every section of `edition` that has any."""
+    spec = get_edition(edition)
     blocks = []
-    for slug in SECTIONS:
+    for slug in spec.sections:
         listed = section_articles(articles, slug)
         if listed:
-            blocks.append(home_section(slug, listed, base_url))
+            blocks.append(home_section(slug, listed, base_url, spec))
     head = f'<link rel="canonical" href="{esc(base_url.rstrip("/") + "/")}">\n'
-    main = f'<h1 class="visually-hidden">{esc(SITE_NAME)}</h1>\n' + "".join(blocks)
-    return page(SITE_NAME, "path-frontpage", head, main)
+    main = f'<h1 class="visually-hidden">{esc(spec.site_name)}</h1>\n' + "".join(blocks)
+    return page(spec.site_name, "path-frontpage", head, main, spec)
 
 
-def render_search_page(query: str) -> str:
+def render_search_page(query: str, edition: str = DEFAULT_EDITION) -> str:
     """A plain search page (robots.txt keeps crawlers out): it never finds anything."""
-    found = (
-        f'<p class="search-empty">لا توجد نتائج لـ «{esc(query)}».</p>\n'
-        if query
-        else '<p class="search-empty">اكتب كلمة للبحث.</p>\n'
-    )
-    main = f'<div class="search-page"><h1>البحث</h1>\n{found}</div>\n'
+    spec = get_edition(edition)
+    words = labels_of(spec)
+    text = words.no_results.format(query=query) if query else words.search_prompt
+    found = f'<p class="search-empty">{esc(text)}</p>\n'
+    main = f'<div class="search-page"><h1>{esc(words.search_title)}</h1>\n{found}</div>\n'
     head = '<meta name="robots" content="noindex, nofollow">\n'
-    return page(page_title("البحث"), "path-search", head, main)
+    return page(page_title(words.search_title, spec), "path-search", head, main, spec)
 
 
-def render_not_found_page() -> str:
+def render_not_found_page(edition: str = DEFAULT_EDITION) -> str:
+    spec = get_edition(edition)
+    words = labels_of(spec)
     main = (
-        '<div class="not-found"><h1>الصفحة غير موجودة</h1>\n'
-        "<p>عذراً، لم نعثر على الصفحة التي تبحث عنها.</p>\n"
-        '<p><a href="/">العودة إلى الصفحة الرئيسية</a></p></div>\n'
+        f'<div class="not-found"><h1>{esc(words.not_found_title)}</h1>\n'
+        f"<p>{esc(words.not_found_text)}</p>\n"
+        f'<p><a href="/">{esc(words.back_home)}</a></p></div>\n'
     )
     head = '<meta name="robots" content="noindex">\n'
-    return page(page_title("الصفحة غير موجودة"), "path-not-found", head, main)
+    return page(page_title(words.not_found_title, spec), "path-not-found", head, main, spec)
 
 
-def render_error_page(message: str) -> str:
+def render_error_page(message: str, edition: str = DEFAULT_EDITION) -> str:
     """The page of a 500: the content folder could not be read."""
-    main = f'<div class="server-error"><h1>خطأ في الخادم</h1>\n<pre>{esc(message)}</pre></div>\n'
-    return page(page_title("خطأ"), "path-error", "", main)
+    spec = get_edition(edition)
+    words = labels_of(spec)
+    main = (
+        f'<div class="server-error"><h1>{esc(words.error_title)}</h1>\n'
+        f"<pre>{esc(message)}</pre></div>\n"
+    )
+    return page(page_title(words.error_page_title, spec), "path-error", "", main, spec)
 
 
 # --- feed, sitemap, robots ----------------------------------------------------------------
@@ -562,9 +791,15 @@ def feed_item(article: ReplicaArticle, base_url: str) -> str:
     )
 
 
-def render_feed(articles: Articles, base_url: str, section: str | None = None) -> str:
-    """RSS 2.0 of every article (of one section if given), newest first."""
-    title = SITE_NAME if section is None else f"{SITE_NAME} - {SECTIONS[section]}"
+def render_feed(
+    articles: Articles,
+    base_url: str,
+    section: str | None = None,
+    edition: str = DEFAULT_EDITION,
+) -> str:
+    """RSS 2.0 of every article (of one section of `edition` if given), newest first."""
+    spec = get_edition(edition)
+    title = spec.site_name if section is None else f"{spec.site_name} - {spec.sections[section]}"
     listed = newest_first(articles, lambda a: section is None or a.section == section)
     self_path = "/feed" if section is None else f"/feed/{section}"
     home = absolute(base_url, "/" if section is None else section_path(section))
@@ -575,8 +810,8 @@ def render_feed(articles: Articles, base_url: str, section: str | None = None) -
         'xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel>\n'
         + xml_text("title", title)
         + xml_text("link", home)
-        + xml_text("description", f"آخر الأخبار من {title}")
-        + xml_text("language", "ar")
+        + xml_text("description", labels_of(spec).feed_description.format(title=title))
+        + xml_text("language", spec.language)
         + (xml_text("lastBuildDate", format_datetime(built)) if built else "")
         + f'<atom:link href={quoteattr(absolute(base_url, self_path))} rel="self" '
         'type="application/rss+xml"/>\n'

@@ -2,7 +2,8 @@
 
 `python -m replica.server --port 0` prints `READY http://127.0.0.1:PORT` (flushed) once it
 listens, so a test or the `akhbar demo-site` command can start it as a subprocess and wait
-for that line.
+for that line. `--edition en` serves english.aawsat.com instead of aawsat.com; `--markup
+drifted` renames the article pages' headline, body and lead-image classes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 
-from replica.content import ContentError
+from replica.content import DEFAULT_EDITION, EDITIONS, ContentError
+from replica.render import DEFAULT_MARKUP, MARKUPS
 from replica.site import TEXT, ReplicaSite
 
 
@@ -58,10 +60,16 @@ class ReplicaHandler(BaseHTTPRequestHandler):
 
 
 def make_server(
-    host: str, port: int, content_dir: Path | None, verbose: bool = False
+    host: str,
+    port: int,
+    content_dir: Path | None,
+    verbose: bool = False,
+    *,
+    edition: str = DEFAULT_EDITION,
+    markup: str = DEFAULT_MARKUP,
 ) -> ThreadingHTTPServer:
     """A bound, listening server (port 0 picks a free port); call `serve_forever` on it."""
-    site = ReplicaSite(content_dir, default_host=f"{host}:{port}")
+    site = ReplicaSite(content_dir, default_host=f"{host}:{port}", edition=edition, markup=markup)
     handler = type("BoundReplicaHandler", (ReplicaHandler,), {"site": site, "verbose": verbose})
     server = ThreadingHTTPServer((host, port), handler)
     site.default_host = f"{host}:{server.server_address[1]}"
@@ -74,9 +82,13 @@ def serve(
     content_dir: Path | None,
     ready: Callable[[str], None] | None = None,
     verbose: bool = False,
+    *,
+    edition: str = DEFAULT_EDITION,
+    markup: str = DEFAULT_MARKUP,
 ) -> None:
-    """Serve until interrupted. `ready` gets the base URL once the socket listens."""
-    server = make_server(host, port, content_dir, verbose)
+    """Serve `edition` ("ar" or "en") in `markup` ("classic" or "drifted") until interrupted.
+    `ready` gets the base URL once the socket listens."""
+    server = make_server(host, port, content_dir, verbose, edition=edition, markup=markup)
     try:
         if ready is not None:
             ready(f"http://{host}:{server.server_address[1]}")
@@ -97,12 +109,25 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m replica.server", description="Serve the offline replica of aawsat.com."
+        prog="python -m replica.server",
+        description="Serve the offline replica of aawsat.com (or of english.aawsat.com).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one")
     parser.add_argument(
         "--content-dir", type=Path, default=None, help="serve article JSON files from this folder"
+    )
+    parser.add_argument(
+        "--edition",
+        choices=sorted(EDITIONS),
+        default=DEFAULT_EDITION,
+        help="ar: aawsat.com (default); en: english.aawsat.com",
+    )
+    parser.add_argument(
+        "--markup",
+        choices=MARKUPS,
+        default=DEFAULT_MARKUP,
+        help="classic (default) or drifted: article pages with renamed headline/body classes",
     )
     parser.add_argument("--verbose", action="store_true", help="access log on stderr")
     return parser.parse_args(argv)
@@ -112,7 +137,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        serve(args.host, args.port, args.content_dir, ready=_print_ready, verbose=args.verbose)
+        serve(
+            args.host,
+            args.port,
+            args.content_dir,
+            ready=_print_ready,
+            verbose=args.verbose,
+            edition=args.edition,
+            markup=args.markup,
+        )
     except OSError as exc:
         sys.exit(f"replica: cannot listen on {args.host}:{args.port}: {exc}")
     except ContentError as exc:
