@@ -24,6 +24,8 @@ from workers.config import Settings, load_settings
 from workers.keys import ALL_QUEUES
 from workers.redisconn import RedisUnavailable, check_redis, mask_url
 from workers.runner import RunFailed
+from workers.sites import SiteConfigError, registry
+from workers.sites_cli import sites_app
 from workers.storage import BadDatabaseUrl, StorageUnavailable, open_storage
 
 app = typer.Typer(
@@ -31,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.add_typer(sites_app, name="sites")
 console = Console()
 err = Console(stderr=True)
 
@@ -135,6 +138,7 @@ def worker(
     """Run a Celery worker (every queue unless --queues says otherwise)."""
     from workers.processes import child_env, worker_command
 
+    registry()  # a broken site file fails here, not on every page
     settings = _settings()
     with ExitStack() as stack:
         redis_url = _redis_url(settings, stack)
@@ -254,7 +258,13 @@ def main() -> None:
     """Entry point: one clear line instead of a traceback when a service is unreachable."""
     try:
         app()
-    except (RedisUnavailable, StorageUnavailable, BadDatabaseUrl, RunFailed) as exc:
+    except (
+        RedisUnavailable,
+        StorageUnavailable,
+        BadDatabaseUrl,
+        RunFailed,
+        SiteConfigError,
+    ) as exc:
         err.print(f"[red]akhbar: {exc}[/red]")
         sys.exit(2)
     except redis.RedisError as exc:

@@ -22,6 +22,7 @@ class Settings:
     store_batch: int
     task_time_limit: int
     max_page_bytes: int
+    sites_dir: Path | None = None  # a folder of the user's site files (*.yaml), besides built-ins
 
     @property
     def embedded_redis_db(self) -> Path:
@@ -42,6 +43,11 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name}={raw!r} is not a whole number; set it to e.g. {default}") from exc
 
 
+def _folder(name: str) -> Path | None:
+    raw = os.environ.get(name, "").strip()
+    return Path(raw).expanduser().resolve() if raw else None
+
+
 def default_db_url(home: Path) -> str:
     return f"sqlite:///{home / 'articles.db'}"
 
@@ -59,4 +65,5 @@ def load_settings() -> Settings:
         store_batch=_int("AKHBAR_STORE_BATCH", 50),
         task_time_limit=_int("AKHBAR_TASK_TIME_LIMIT", 120),
         max_page_bytes=_int("AKHBAR_MAX_PAGE_BYTES", 10 * 1024 * 1024),
+        sites_dir=_folder("AKHBAR_SITES_DIR"),
     )

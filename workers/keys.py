@@ -10,8 +10,15 @@ KEY_TEMPLATES = {
     "crawl_info": "{prefix}:crawl:{crawl_id}:info",  # hash: site, started_at, finished_at
     "crawls": "{prefix}:crawls",  # sorted set of crawl ids by start time
     "attempts": "{prefix}:attempts:{url_hash}",  # extraction attempts of one page
+    "lsh": "{prefix}:lsh",  # basename of datasketch's MinHash LSH tables (near-duplicates)
+    "stories": "{prefix}:stories",  # hash: article key -> story id
+    "story_urls": "{prefix}:story-urls",  # hash: article key -> canonical URL
     "totals": "{prefix}:counts",  # hash outcome -> count over all saves (store consumer)
+    "drift_recent": "{prefix}:drift:{site}:recent",  # list, newest first: "1" drifted, "0" not
+    "drift_totals": "{prefix}:drift:{site}:totals",  # hash: drifted, total (all time)
+    "drift_sites": "{prefix}:drift:sites",  # set of sites with drift records
 }
+DRIFT_WINDOW = 50  # flags kept per site in drift_recent
 
 STORE_GROUP = "store"
 PAGES_QUEUE = "pages"

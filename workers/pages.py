@@ -1,7 +1,9 @@
 """What `process_page` does with one fetched page, apart from Celery: extract, then publish.
 
 Every page ends as exactly one Result on the results stream: an article, a skipped page (not an
-article: a listing, an error page) or a failure with its reason.
+article: a listing, an error page) or a failure with its reason. Each article of a site with
+rules also leaves a drift flag (did the rules find its headline and body?) for
+`workers.monitor.drift` to read.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import redis
 
 from workers.extract import NotAnArticle, extract_article
 from workers.extract.decode import decode_html
-from workers.keys import key
+from workers.keys import DRIFT_WINDOW, key
 from workers.messages import Failure, RawPage, Result, Stage
+from workers.sites import get_site
 
 log = logging.getLogger(__name__)
 
@@ -78,4 +81,32 @@ def publish(client: redis.Redis, prefix: str, result: Result) -> str:
     entry_id = client.xadd(key("results", prefix), {"data": result.to_json()})
     if result.crawl_id:
         client.hincrby(key("crawl_counts", prefix, crawl_id=result.crawl_id), "processed", 1)
+    flag = drift_flag(result)
+    if flag is not None:
+        record_drift(client, prefix, *flag)
     return entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+
+
+def drift_flag(result: Result) -> tuple[str, bool] | None:
+    """(site, drifted) for an article of a site that has rules; None for anything else.
+    Drifted: the rules missed the headline or body, so the generic path extracted it."""
+    article = result.article if result.kind == "article" else None
+    site = article.get("site") if article else None
+    rules = get_site(site) if isinstance(site, str) else None
+    if article is None or rules is None or not rules.has_rules:
+        return None
+    extraction = article.get("extraction") or {}
+    return rules.name, extraction.get("method") != "site"
+
+
+def record_drift(client: redis.Redis, prefix: str, site: str, drifted: bool) -> None:
+    """One flag on the site's list of the last DRIFT_WINDOW pages, and on its totals."""
+    recent = key("drift_recent", prefix, site=site)
+    totals = key("drift_totals", prefix, site=site)
+    pipe = client.pipeline(transaction=True)
+    pipe.lpush(recent, int(drifted))
+    pipe.ltrim(recent, 0, DRIFT_WINDOW - 1)
+    pipe.hincrby(totals, "total", 1)
+    pipe.hincrby(totals, "drifted", int(drifted))
+    pipe.sadd(key("drift_sites", prefix), site)
+    pipe.execute()

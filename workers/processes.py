@@ -28,6 +28,8 @@ def child_env(
             "AKHBAR_PREFIX": settings.prefix,
         }
     )
+    if settings.sites_dir:
+        env["AKHBAR_SITES_DIR"] = str(settings.sites_dir)  # absolute: children may cd elsewhere
     hosts = [*settings.allowed_hosts, *allowed_hosts]
     if hosts:
         env["AKHBAR_ALLOWED_HOSTS"] = ",".join(dict.fromkeys(hosts))

@@ -31,11 +31,12 @@ from workers.config import Settings
 from workers.keys import key
 from workers.processes import child_env, crawl_command, start_logged, stop_process, worker_command
 from workers.redisconn import EmbeddedRedis, check_redis, live_embedded_url
+from workers.sites import registry
 from workers.storage import Storage, open_storage
 from workers.store import StoreConsumer
 
-LIVE_SITES = {"aawsat": None}  # site -> base URL (None: the site's own address)
-DEMO_SITE = "demo"  # the bundled replica of aawsat.com, served by this process
+DEMO_SITE = "demo"  # the bundled replica of aawsat.com, both editions, served by this process
+DEMO_EDITIONS = {"aawsat": "ar", "aawsat-english": "en"}  # site -> replica edition
 STALL_SECONDS = 180.0  # no page accounted for this long after the crawl ended: give up
 
 
@@ -151,8 +152,8 @@ def start_redis(settings: Settings, stack: ExitStack) -> str:
     return url
 
 
-def serve_replica() -> str:
-    """Serve the bundled aawsat.com replica from a thread of this process; returns its URL."""
+def serve_replica(edition: str) -> str:
+    """Serve one edition of the bundled replica from a thread of this process; its URL."""
     from replica.server import serve
 
     ready: list[str] = []
@@ -162,24 +163,35 @@ def serve_replica() -> str:
         ready.append(url)
         event.set()
 
-    thread = threading.Thread(target=serve, args=("127.0.0.1", 0, None, on_ready), daemon=True)
+    thread = threading.Thread(
+        target=serve,
+        args=("127.0.0.1", 0, None, on_ready),
+        kwargs={"edition": edition},
+        daemon=True,
+    )
     thread.start()
     if not event.wait(15):
-        raise RunFailed("the demo replica did not start within 15 s")
+        raise RunFailed(f"the demo replica ({edition}) did not start within 15 s")
     return ready[0]
 
 
 def plan_crawls(sites: list[str]) -> list[Job]:
-    """One crawl job per site; `demo` serves the bundled replica from this process."""
+    """One crawl job per site; `demo` serves both editions of the replica from this process."""
+    known = registry().names()
+    unknown = [s for s in sites if s != DEMO_SITE and s not in known]
+    if unknown:
+        raise RunFailed(
+            f"unknown site {unknown[0]!r}; known: {', '.join([DEMO_SITE, *known])} "
+            "(add one with a YAML file in AKHBAR_SITES_DIR)"
+        )
     jobs: list[Job] = []
     for site in sites:
         if site == DEMO_SITE:
-            jobs.append(CrawlJob("aawsat", serve_replica()))
-        elif site in LIVE_SITES:
-            jobs.append(CrawlJob(site, LIVE_SITES[site]))
+            jobs += [
+                CrawlJob(name, serve_replica(edition)) for name, edition in DEMO_EDITIONS.items()
+            ]
         else:
-            known = ", ".join([DEMO_SITE, *LIVE_SITES])
-            raise SystemExit(f"unknown site {site!r}; known sites: {known}")
+            jobs.append(CrawlJob(site, None))
     return jobs
 
 

@@ -1,9 +1,5 @@
-"""Asharq Al-Awsat (aawsat.com). Every selector lives in workers/sites/aawsat.py."""
+"""Asharq Al-Awsat (aawsat.com): the spider built from `workers/sites/aawsat.yaml`."""
 
-from crawler.spiders.news import NewsSpider
-from workers.sites.aawsat import RULES
+from crawler.spiders.sites import spider_for
 
-
-class AawsatSpider(NewsSpider):
-    name = "aawsat"
-    rules = RULES
+AawsatSpider = spider_for("aawsat")

@@ -1,8 +1,10 @@
-"""A news spider driven by one site's rules (`workers/sites/<site>.py`).
+"""A news spider driven by one site's rules (`workers/sites/<site>.yaml`).
 
 It discovers article URLs from the site's feeds, sitemaps and section listings, follows the
 next article that the site appends by infinite scroll and the related teasers, and yields each
-article page as a RawPage dict for the pipeline. Listings are walked, never yielded.
+article page as a RawPage dict for the pipeline. Listings are walked, never yielded. A site
+with no listing selectors has every link of its listings that looks like an article followed.
+`crawler/spiders/sites.py` builds one subclass per configured site.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
@@ -23,6 +25,24 @@ XML_LINKS = (
     "//item/link/text() | //*[local-name()='loc']/text()"
     " | //*[local-name()='entry']/*[local-name()='link']/@href"
 )
+ANY_LINK = "a[href]"  # the listing links of a site that names none
+
+
+def start_urls(rules: SiteRules, base_url: str | None) -> list[str]:
+    """The site's start entries as URLs: paths on `base_url` (default: the site's first
+    domain); absolute URLs on one of the site's domains move to `base_url` when it is given
+    (a replica), others (a feed host) stay as they are."""
+    base = (base_url or f"https://{rules.domains[0]}").rstrip("/")
+    urls = []
+    for entry in rules.start_paths:
+        parts = urlsplit(entry)
+        if not parts.scheme:
+            urls.append(base + entry)
+        elif base_url and (parts.hostname or "") in rules.domains:
+            urls.append(base + urlunsplit(("", "", parts.path or "/", parts.query, "")))
+        else:
+            urls.append(entry)
+    return urls
 
 
 class NewsSpider(scrapy.Spider):
@@ -35,12 +55,14 @@ class NewsSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self.base_url = (base_url or f"https://{self.rules.domains[0]}").rstrip("/")
-        self.allowed_domains = [*self.rules.domains, urlsplit(self.base_url).hostname or ""]
+        self.first_urls = start_urls(self.rules, base_url)
+        hosts = {urlsplit(url).hostname or "" for url in [self.base_url, *self.first_urls]}
+        self.allowed_domains = list(dict.fromkeys([*self.rules.domains, *sorted(hosts - {""})]))
         self.crawl_id = crawl_id or uuid.uuid4().hex[:12]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for path in self.rules.start_paths:
-            yield scrapy.Request(self.base_url + path, callback=self.parse_discovery)
+        for url in self.first_urls:
+            yield scrapy.Request(url, callback=self.parse_discovery)
 
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
         """A feed, a sitemap (index) or a section listing: follow what it links to."""
@@ -59,7 +81,7 @@ class NewsSpider(scrapy.Spider):
 
     def listing_links(self, response: Response) -> list[str]:
         # Attributes are read through XPath: parsel's `.attrib` raises on broken markup.
-        cards = response.css(", ".join(self.rules.listing_link_selectors))
+        cards = response.css(", ".join(self.rules.listing_link_selectors) or ANY_LINK)
         return [
             url
             for attribute in self.rules.listing_link_attributes
@@ -79,6 +101,8 @@ class NewsSpider(scrapy.Spider):
             for url in response.css(selector).xpath(f"@{attribute}").getall()
         ][:1]
         related = self.rules.related
+        if related is None:
+            return links
         return links + response.css(f"{related.card} {related.link}::attr(href)").getall()
 
     def follow_articles(self, response: Response, urls: Iterable[str]) -> Iterator[scrapy.Request]:

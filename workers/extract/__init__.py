@@ -1,12 +1,14 @@
 """Extraction: a pure function of (html, url) → Article. No Scrapy, Celery or Redis here.
 
 `extract_article` picks the site's rules (by name, else by the URL's domain) or, for a site
-with no rules, a modest generic extraction; it raises only `NotAnArticle` (a listing, an
-error page, an empty or binary body) or `ExtractionError` (a ValueError: extraction broke).
+with no rules (or a site file without selectors), a modest generic extraction; it raises only
+`NotAnArticle` (a listing, an error page, an empty or binary body) or `ExtractionError` (a
+ValueError: extraction broke). `extract_with` takes the rules to use (None: generic).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from parsel import Selector
@@ -23,8 +25,8 @@ from workers.messages import Article
 from workers.sites import SiteRules, get_site, site_for_url
 
 __all__ = [
-    "ExtractionError", "NotAnArticle", "decode_html", "extract_article", "listing_article_links",
-    "rules_for",
+    "ExtractionError", "NotAnArticle", "decode_html", "extract_article", "extract_with",
+    "listing_article_links", "rules_for",
 ]
 
 SNIFF_CHARS = 4096
@@ -85,17 +87,35 @@ def extract_article(html: str | bytes, url: str, site: str | None = None,
     then the canonical URL's (a mirror such as the replica names the original).
     Raises NotAnArticle or ExtractionError, nothing else.
     """
+    return _extract(html, url, site, fetched_at,
+                    lambda meta: rules_for(url, site, meta.canonical or meta.og_url))
+
+
+def extract_with(html: str | bytes, url: str, rules: SiteRules | None,
+                 site: str | None = None, fetched_at: str | None = None) -> Article:
+    """The article by exactly `rules`; None (or rules without selectors) takes the generic
+    path, naming the article's site `site` (default: the rules' name, else the host).
+    For comparing the two paths on one page (`akhbar sites check`)."""
+    return _extract(html, url, site or (rules.name if rules else None), fetched_at,
+                    lambda _meta: rules)
+
+
+def _site_name(url: str, site: str | None, rules: SiteRules | None) -> str:
+    return rules.name if rules else site or (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def _extract(html: str | bytes, url: str, site: str | None, fetched_at: str | None,
+             pick: Callable[[PageMetadata], SiteRules | None]) -> Article:
     text = _page_text(html)
     _check_url(url)
     try:
         doc = Selector(text=text)
         meta = read_metadata(doc, url)
-        rules = rules_for(url, site, meta.canonical or meta.og_url)
-        if rules is not None:
+        rules = pick(meta)
+        if rules is not None and rules.has_rules:
             article = extract_site(doc, url, rules, meta)
         else:
-            host = (urlsplit(url).hostname or "").removeprefix("www.")
-            article = extract_generic(doc, url, site or host, meta)
+            article = extract_generic(doc, url, _site_name(url, site, rules), meta)
         return _finish(article, meta, fetched_at)
     except (NotAnArticle, ExtractionError):
         raise

@@ -4,11 +4,21 @@ The aawsat publish line reads `نُشر: 17:32-17 يونيو 2025 م ـ 21 ذو 
 Gregorian date (Gulf month names, Levantine names, or both as `يونيو (حزيران)`), then the same
 day in the Hijri (Umm al-Qura) calendar. Digits may be Arabic-Indic (١٧). Times without an
 offset are taken in the site's zone (Asia/Riyadh, a fixed UTC+03:00).
+
+English lines are read too (english.aawsat.com: `Published: 17:32-17 June 2025 AD ـ 21 Dhu
+al-Hijjah 1446 AH`): English month names, full or short, day first or month first
+(`June 17, 2025`), transliterated Hijri months, and `am` / `pm`.
+
+For pages of sites without rules: `find_date_line` takes the first of the page's candidate
+lines that holds a date, keeping the zone the line states (`GMT+3`, `+02:00` after a time,
+`UTC`, `EST`, `بتوقيت مكة`: `stated_zone`); `month_first` reads `03/04/2025` the US way;
+`date_in_url` reads `/2025/06/17/` in a URL.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
@@ -42,6 +52,37 @@ HIJRI_MONTHS: dict[str, int] = {
 }
 
 
+ENGLISH_MONTHS: dict[str, int] = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+# Keys are folded by `_fold_english`: lower case, no apostrophes, hyphens as spaces.
+ENGLISH_HIJRI_MONTHS: dict[str, int] = {
+    "muharram": 1, "safar": 2, "rabi al awwal": 3, "rabi al awal": 3, "rabi i": 3,
+    "rabi al thani": 4, "rabi al akhir": 4, "rabi ii": 4, "jumada al awwal": 5,
+    "jumada al ula": 5, "jumada al oula": 5, "jumada i": 5, "jumada al thani": 6,
+    "jumada al akhirah": 6, "jumada al akhira": 6, "jumada ii": 6, "rajab": 7, "shaban": 8,
+    "ramadan": 9, "shawwal": 10, "dhu al qadah": 11, "dhu al qidah": 11, "dhul qadah": 11,
+    "dhul qidah": 11, "dhu al hijjah": 12, "dhu al hijja": 12, "dhul hijjah": 12,
+    "dhul hijja": 12,
+}  # fmt: skip
+
+# Zone abbreviations that name one offset only (IST, AST, CST name several: not here).
+ZONE_ABBREVIATIONS: dict[str, float] = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
+    "MSK": 3, "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}
+# "بتوقيت مكة" and the like: zones of the region with a fixed offset (no daylight saving).
+ARABIC_ZONES: dict[str, float] = {
+    "مكة": 3, "مكة المكرمة": 3, "السعودية": 3, "الرياض": 3, "الكويت": 3, "الدوحة": 3,
+    "قطر": 3, "بغداد": 3, "عمان": 3, "الامارات": 4, "دبي": 4, "ابوظبي": 4, "ابو ظبي": 4,
+    "غرينتش": 0, "غرينيتش": 0,
+}
+
+
 def _alternation(names: dict[str, int]) -> str:
     """Longest names first, so `كانون الثاني` wins over a shorter prefix; spaces flexible."""
     ordered = sorted(names, key=len, reverse=True)
@@ -54,9 +95,26 @@ GREGORIAN_DATE = re.compile(
     rf"(?<!\d)(\d{{1,2}})\s*(?:-\s*)?({_GREG})(?:\s*\(\s*(?:{_GREG})\s*\))?\s*(?:-\s*)?(\d{{4}})"
 )
 HIJRI_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\s*({_HIJ})\s*(\d{{4}})")
+STATED_OFFSET = re.compile(  # "GMT+3", "UTC+03:00", or an offset right after a time
+    r"\b(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)"
+    r"|(?<=\d\d:\d\d)(?::\d\d(?:\.\d+)?)?([+\-−])(\d{2}):?(\d{2})(?!\d)")
+ZONE_WORD = re.compile(rf"\b({'|'.join(ZONE_ABBREVIATIONS)})\b")
+ARABIC_ZONE = re.compile(rf"بتوقيت\s+({'|'.join(sorted(ARABIC_ZONES, key=len, reverse=True))})")
+URL_DATE = re.compile(
+    r"/(20\d\d|19\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/._-]|$)"
+    r"|/(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/._-]|$)")
 NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)\s*(?:(صباحا|مساء|ص|م)(?!\w))?")
+_EN_MONTH = rf"(?<![a-z])({_alternation(ENGLISH_MONTHS)})\.?(?![a-z])"
+ENGLISH_DAY_MONTH = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-\s*)?(?:of\s+)?{_EN_MONTH},?\s*(?:-\s*)?(\d{{4}})"
+)
+ENGLISH_MONTH_DAY = re.compile(rf"{_EN_MONTH}\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})")
+ENGLISH_HIJRI_DATE = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\s+({_alternation(ENGLISH_HIJRI_MONTHS)})(?![a-z])\s*(\d{{4}})"
+)
+ENGLISH_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?")
 UTC_MARK = re.compile(r"غرينتش|غرينيتش|\b(?:GMT|UTC)\b")
 
 
@@ -83,6 +141,46 @@ def _month_number(name: str, table: dict[str, int]) -> int:
     return table[re.sub(r"\s+", " ", name)]
 
 
+def _fold_english(text: str) -> str:
+    """Lower case, no apostrophes or ayn marks, hyphens as spaces, single spaces."""
+    text = re.sub(r"['’ʿʾ`]", "", text.lower()).replace("-", " ")
+    return re.sub(r"\s+", " ", text)
+
+
+def _english_gregorian(text: str) -> date | None:
+    """`17 June 2025`, `17th of June, 2025`, `June 17, 2025`, `Jun. 17 2025`."""
+    text = text.lower()
+    found = ENGLISH_DAY_MONTH.search(text)
+    if found:
+        day, month, year = found[1], found[2], found[3]
+    elif found := ENGLISH_MONTH_DAY.search(text):
+        month, day, year = found[1], found[2], found[3]
+    else:
+        return None
+    return _safe_date(int(year), ENGLISH_MONTHS[month], int(day))
+
+
+def _english_hijri(text: str) -> date | None:
+    """`21 Dhu al-Hijjah 1446`."""
+    found = ENGLISH_HIJRI_DATE.search(_fold_english(text))
+    if not found:
+        return None
+    month = ENGLISH_HIJRI_MONTHS[found[2]]
+    return hijri_to_gregorian(int(found[1]), month, int(found[3]))
+
+
+def _english_clock(text: str) -> time | None:
+    """`5:32 pm`, `11:05 a.m.`: a 12-hour clock; None without am / pm."""
+    found = ENGLISH_TIME.search(text.lower())
+    if not found:
+        return None
+    hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
+    if not 1 <= hour <= 12 or minute > 59 or second > 59:
+        return None
+    hour = hour % 12 + (12 if found[4] == "p" else 0)
+    return time(hour, minute, second)
+
+
 def hijri_to_gregorian(day: int, month: int, year: int) -> date | None:
     """Umm al-Qura Hijri date to Gregorian; None outside the calendar's range (1343–1500 AH)."""
     try:
@@ -92,24 +190,29 @@ def hijri_to_gregorian(day: int, month: int, year: int) -> date | None:
     return date(g.year, g.month, g.day)
 
 
-def _gregorian(text: str) -> date | None:
+def _gregorian(text: str, month_first: bool = False) -> date | None:
     found = GREGORIAN_DATE.search(text)
     if found:
         day, month = int(found[1]), _month_number(found[2], GREGORIAN_MONTHS)
         return _safe_date(int(found[3]), month, day)
+    english = _english_gregorian(text)
+    if english:
+        return english
     found = ISO_DATE.search(text)
     if found:
         return _safe_date(int(found[1]), int(found[2]), int(found[3]))
     found = NUMERIC_DATE.search(text)
-    if found:  # day/month/year, the Arabic order
-        return _safe_date(int(found[3]), int(found[2]), int(found[1]))
+    if found:  # day/month/year, the Arabic order; month first on US English pages
+        first, second = int(found[1]), int(found[2])
+        day, month = (second, first) if month_first and first <= 12 else (first, second)
+        return _safe_date(int(found[3]), month, day)
     return None
 
 
 def _hijri(text: str) -> date | None:
     found = HIJRI_DATE.search(text)
     if not found:
-        return None
+        return _english_hijri(text)
     return hijri_to_gregorian(int(found[1]), _month_number(found[2], HIJRI_MONTHS), int(found[3]))
 
 
@@ -135,25 +238,70 @@ def _clock(text: str) -> time | None:
     return time(hour, minute, second)
 
 
-def read_printed_date(text: str) -> PrintedDate:
-    """The parts of a printed date line, each None when the line does not have it."""
+def stated_zone(text: str) -> tzinfo | None:
+    """The zone a printed line states: an offset (`GMT+3`, `+02:00` after a time), an
+    abbreviation with one meaning (`UTC`, `EST`, `CEST`), or `بتوقيت مكة`; else None."""
+    found = STATED_OFFSET.search(text)
+    if found:
+        sign, hours, minutes = (found[1], found[2], found[3]) if found[1] else (
+            found[4], found[5], found[6])
+        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        return timezone(-delta if sign in "-−" else delta)
+    found = ZONE_WORD.search(text)
+    if found:
+        return timezone(timedelta(hours=ZONE_ABBREVIATIONS[found[1]]))
+    found = ARABIC_ZONE.search(_fold(text))
+    if found:
+        return timezone(timedelta(hours=ARABIC_ZONES[found[1]]))
+    return None
+
+
+def read_printed_date(text: str, month_first: bool = False) -> PrintedDate:
+    """The parts of a printed date line, each None when the line does not have it.
+    `month_first` reads `03/04/2025` as March 4 (US English) instead of 3 April."""
     folded = _fold(text)
-    return PrintedDate(gregorian=_gregorian(folded), hijri=_hijri(folded), clock=_clock(folded))
+    return PrintedDate(gregorian=_gregorian(folded, month_first), hijri=_hijri(folded),
+                       clock=_english_clock(folded) or _clock(folded))
 
 
-def parse_printed_date(text: str, tz: tzinfo = RIYADH) -> datetime | None:
+def parse_printed_date(text: str, tz: tzinfo = RIYADH,
+                       month_first: bool = False) -> datetime | None:
     """A printed date line (publish line, `١٧ يونيو ٢٠٢٥`, a Hijri date…) to an aware datetime.
 
     The Gregorian date wins when the line has both; the Hijri date alone is converted.
     Without a time, midnight. None when the line holds no date.
     """
-    printed = read_printed_date(text)
+    printed = read_printed_date(text, month_first)
     day = printed.gregorian or printed.hijri
     if day is None:
         return None
     if UTC_MARK.search(text):  # the page says otherwise: "بتوقيت غرينتش", "GMT"
         tz = UTC
+    tz = stated_zone(normalize_digits(text)) or tz
     return datetime.combine(day, printed.clock or time(0, 0), tzinfo=tz)
+
+
+def find_date_line(lines: Iterable[str], tz: tzinfo = RIYADH, month_first: bool = False,
+                   max_chars: int = 200) -> datetime | None:
+    """The first of `lines` (short ones only: a date line, not a paragraph) that holds a
+    date, read by `parse_printed_date`; None when none does. For pages of sites without
+    rules, whose date line is wherever the page puts it."""
+    for line in lines:
+        if line and len(line) <= max_chars:
+            moment = parse_printed_date(line, tz, month_first)
+            if moment is not None:
+                return moment
+    return None
+
+
+def date_in_url(url: str) -> date | None:
+    """`/2025/06/17/`, `/2025-06-17-`, `/20250617/` in a URL's path; None otherwise."""
+    found = URL_DATE.search(url)
+    if not found:
+        return None
+    year, month, day = (found[1], found[2], found[3]) if found[1] else (
+        found[4], found[5], found[6])
+    return _safe_date(int(year), int(month), int(day))
 
 
 def parse_iso(value: str | None, tz: tzinfo = RIYADH) -> datetime | None:

@@ -1,33 +1,43 @@
-"""Modest extraction for a site with no rules: metadata for the fields, the `<article>` or the
-largest block of `<p>` for the body. Also the site extractor's last resort for a body.
+"""Extraction for a site with no rules: trafilatura's main text, cleaned of furniture, and
+the page's own metadata for every other field.
+
+The main text is `generic_text.main_text` (trafilatura in fast mode, our boilerplate
+filters, our own recovery when trafilatura keeps too little); the other fields are
+`generic_fields`. The helpers the site extractor falls back on (`best_paragraphs`,
+`body_from_article_body`, `fallback_title`, `section_from_breadcrumbs`) live here too.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterator
+from urllib.parse import urlsplit
 
-from lxml import etree
 from parsel import Selector
 
-from workers.extract import dates
-from workers.extract.dom import text_of
 from workers.extract.errors import NotAnArticle
+from workers.extract.generic_fields import (
+    PageIndex,
+    headings,
+    read_authors,
+    read_dates,
+    read_lead_image,
+    read_related,
+    read_section,
+    read_tags,
+    read_title,
+    section_from_breadcrumbs,
+)
+from workers.extract.generic_paragraphs import best_paragraphs, body_from_article_body
+from workers.extract.generic_text import main_text
 from workers.extract.metadata import PageMetadata
-from workers.extract.text import collapse_ws, element_lines, element_text, word_count
-from workers.messages import Article, Extraction, Image
+from workers.extract.text import collapse_ws
+from workers.messages import Article, Extraction
 
-# Paragraphs under these are page furniture, not article text.
-FURNITURE_TAGS = frozenset({
-    "nav", "header", "footer", "aside", "form", "figure", "figcaption", "blockquote",
-    "noscript", "script", "style", "template", "button", "select",
-})
-TEXT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "pre")  # text of the chosen block
-HEADLINE_XPATH = "//h1"
-TIME_XPATH = "//time/@datetime"
-MAX_LINK_SHARE = 0.5  # a paragraph mostly made of links is navigation
-ARTICLE_SHARE = 0.5  # an <article> holding this share of the paragraph text is the article
+__all__ = [
+    "best_paragraphs", "body_from_article_body", "extract_generic", "fallback_title",
+    "section_from_breadcrumbs",
+]
+
 MIN_WORDS_WITHOUT_METADATA = 60  # a page not calling itself an article needs this much text
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
 
@@ -38,100 +48,10 @@ def fallback_title(meta: PageMetadata) -> str:
     return max((collapse_ws(p) for p in parts), key=len, default="")
 
 
-def section_from_breadcrumbs(crumbs: list[str], title: str) -> str | None:
-    """The last crumb that is not the headline, when there is one beyond "home"."""
-    kept = [c for c in (collapse_ws(x) for x in crumbs) if c and c != title]
-    return kept[-1] if len(kept) > 1 else None
-
-
-def body_from_article_body(article_body: str | None) -> list[str]:
-    """JSON-LD articleBody split at its line breaks."""
-    if not article_body:
-        return []
-    return [p for p in (collapse_ws(x) for x in article_body.splitlines()) if p]
-
-
-def _is_furniture(element: etree._Element) -> bool:
-    return any(a.tag in FURNITURE_TAGS for a in element.iterancestors())
-
-
-def _link_share(element: etree._Element, length: int) -> float:
-    linked = sum(len(element_text(a)) for a in element.iter("a"))
-    return linked / length if length else 1.0
-
-
-def _paragraphs(root: etree._Element) -> Iterator[tuple[etree._Element, int]]:
-    """Every content paragraph under `root` with its text length."""
-    for p in root.iter("p"):
-        length = len(element_text(p))
-        if length and not _is_furniture(p) and _link_share(p, length) <= MAX_LINK_SHARE:
-            yield p, length
-
-
-def _best_block(scored: list[tuple[etree._Element, int]]) -> etree._Element | None:
-    """The element whose paragraphs hold the most text (a parent scores its children in
-    full, a grandparent half)."""
-    scores: dict[etree._Element, float] = defaultdict(float)
-    for p, length in scored:
-        parent = p.getparent()
-        if parent is None:
-            continue
-        scores[parent] += length
-        grandparent = parent.getparent()
-        if grandparent is not None:
-            scores[grandparent] += length / 2
-    return max(scores, key=scores.__getitem__) if scores else None
-
-
-def _main_article(scored: list[tuple[etree._Element, int]]) -> etree._Element | None:
-    total = sum(length for _p, length in scored)
-    per_article: dict[etree._Element, int] = defaultdict(int)
-    for p, length in scored:
-        article = next((a for a in p.iterancestors("article")), None)
-        if article is not None:
-            per_article[article] += length
-    best = max(per_article, key=per_article.__getitem__, default=None)
-    return best if best is not None and per_article[best] >= ARTICLE_SHARE * total else None
-
-
-def best_paragraphs(scope: Selector) -> list[str]:
-    """The article's paragraphs: of the `<article>` holding most of the page's paragraph
-    text, else of the largest block of `<p>`. `<br>` lines are paragraphs of their own."""
-    if isinstance(scope.root, str):
-        return []
-    scored = list(_paragraphs(scope.root))
-    block = _main_article(scored)
-    if block is None:
-        block = _best_block(scored)
-    if block is None:
-        return []
-    return [line for element in _text_elements(block) for line in element_lines(element)]
-
-
-def _text_elements(block: etree._Element) -> Iterator[etree._Element]:
-    """Paragraphs, subheadings, list items and preformatted text of the block, in order;
-    an element holding others of these gives way to them; furniture and link lists left out."""
-    for element in block.iter(*TEXT_TAGS):
-        if next(element.iterdescendants(*TEXT_TAGS), None) is not None:
-            continue
-        length = len(element_text(element))
-        if length and not _is_furniture(element) and (
-                _link_share(element, length) <= MAX_LINK_SHARE):
-            yield element
-
-
-def _published(doc: Selector, meta: PageMetadata) -> str | None:
-    for value in (meta.published, doc.xpath(TIME_XPATH).get()):
-        moment = dates.parse_iso(value)
-        if moment is not None:
-            return dates.to_iso(moment)
-    return None
-
-
 def _refuse(title: str, body: list[str], meta: PageMetadata) -> None:
     if not title and not body:
         raise NotAnArticle("no headline and no body")
-    words = word_count(" ".join(body))
+    words = sum(len(p.split()) for p in body)
     if not meta.is_article and words < MIN_WORDS_WITHOUT_METADATA:
         kind = "listing page" if meta.is_listing else "no article"
         raise NotAnArticle(f"{kind}: the page does not call itself an article and has "
@@ -139,18 +59,23 @@ def _refuse(title: str, body: list[str], meta: PageMetadata) -> None:
 
 
 def extract_generic(doc: Selector, url: str, site: str, meta: PageMetadata) -> Article:
-    """Metadata plus the best block of paragraphs; NotAnArticle when there is no article."""
-    title = collapse_ws(meta.title) or text_of(doc.xpath(HEADLINE_XPATH)) or fallback_title(meta)
-    body = best_paragraphs(doc) or body_from_article_body(meta.article_body)
+    """The article of a page of a site without rules; NotAnArticle when there is none."""
+    h1s = headings(doc)
+    title = read_title(meta, url, h1s)
+    body = main_text(doc, url, meta, (title, *h1s[:1]))
     _refuse(title, body, meta)
-    published = _published(doc, meta)
-    modified = dates.parse_iso(meta.modified)
-    updated = dates.to_iso(modified) if modified else None
+    warnings: list[str] = []
+    index = PageIndex(doc)
+    published, updated = read_dates(doc, meta, url, index, warnings)
+    canonical = meta.canonical or meta.og_url or url
     return Article(
-        url=url, canonical_url=meta.canonical or meta.og_url or url, site=site, title=title,
-        section=meta.section or section_from_breadcrumbs(meta.breadcrumbs, title),
-        authors=meta.authors, published_at=published,
-        updated_at=None if updated == published else updated,
-        lead_image=Image(url=meta.image_url), body=body, tags=meta.tags,
-        extraction=Extraction(method="generic", rules_version=None, warnings=[]),
+        url=url, canonical_url=canonical, site=site or _host(url), title=title,
+        section=read_section(meta, title, index), authors=read_authors(doc, meta, index),
+        published_at=published, updated_at=updated, lead_image=read_lead_image(doc, meta, url),
+        body=body, tags=read_tags(doc, meta, index), related=read_related(url, canonical, index),
+        extraction=Extraction(method="generic", rules_version=None, warnings=warnings),
     )
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")

@@ -1,97 +1,44 @@
-"""Site rules: which site a URL belongs to, and that site's selectors.
+"""Sites as configuration: which site a URL belongs to, and that site's selectors.
 
-Each site is one module of named constants (`aawsat.py`) ending in `RULES = SiteRules(...)`;
-the extractor and the crawler read only `SiteRules`. To add a site, write its module and
-list it in `SITE_MODULES`. Modules load on first use, so importing this package is cheap.
+Each site is one YAML file (format: `workers/sites/loader.py`): the built-in ones beside this
+module (`aawsat.yaml`, `aawsat-english.yaml`), plus every `*.yaml` of the folder named by
+AKHBAR_SITES_DIR. The extractor and the crawler read only `SiteRules`. The files are read on
+first use, once per process; importing this package is cheap.
 """
 
 from __future__ import annotations
 
-import importlib
-import re
-from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
-SITE_MODULES: tuple[str, ...] = ("aawsat",)
+from workers.sites.loader import SiteConfigError, load_site_file, parse_site
+from workers.sites.registry import BUILTIN_DIR, Registry, load_registry
+from workers.sites.rules import CardRules, SiteRules
 
-
-@dataclass(frozen=True)
-class CardRules:
-    """A teaser card (related block, listing): selectors relative to the card element."""
-
-    card: str
-    link: str  # <a href> of the card's title
-    section: str
-    image: str
-    caption: str
-    summary: str
-    dateline: str
-    video_marker: str
-    video_label: str = ""  # the marker's text, in case only the text survives
-
-
-@dataclass(frozen=True)
-class SiteRules:
-    """Everything one site needs: identity, where to start, and every selector.
-
-    Selectors of the article's own fields are relative to the FIRST element `article` finds
-    (the appended next article and the related block live outside it).
-    """
-
-    name: str
-    domains: tuple[str, ...]
-    rules_version: str
-    article_url_pattern: re.Pattern[str]  # matched against the URL path (quoted or not)
-    start_paths: tuple[str, ...]
-    listing_link_selectors: tuple[str, ...]
-    listing_link_attributes: tuple[str, ...]
-    article: tuple[str, ...]  # the first match of the first selector that matches is the article
-    headline: tuple[str, ...]
-    subtitle: str
-    body: str
-    body_drop: tuple[str, ...]
-    lead_image: str
-    lead_caption: tuple[str, ...]
-    publish_line: tuple[str, ...]
-    update_line: str
-    author: str
-    tags: str
-    breadcrumbs: str
-    related: CardRules
-    next_article: str  # the container of the appended article (dropped before reading)
-    next_article_url_sources: tuple[tuple[str, str], ...]  # (selector, attribute), in order
-    noise_selectors: tuple[str, ...]  # dropped from the whole page before reading
-    noise_strings: tuple[str, ...]  # removed from every text field
-    error_page_markers: tuple[str, ...]  # <title> text of the site's error page
-    timezone_offset_hours: float = 3.0
-
-    def is_article_url(self, url: str) -> bool:
-        return bool(self.article_url_pattern.search(urlsplit(url).path))
-
-    def owns(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower().rstrip(".")
-        return host in self.domains
+__all__ = [
+    "BUILTIN_DIR", "CardRules", "Registry", "SiteConfigError", "SiteRules", "all_sites",
+    "get_site", "load_registry", "load_site_file", "parse_site", "registry", "site_for_url",
+]
 
 
 @cache
-def _load(name: str) -> SiteRules:
-    module = importlib.import_module(f"{__name__}.{name}")
-    rules = module.RULES
-    if not isinstance(rules, SiteRules):
-        raise TypeError(f"{module.__name__}.RULES must be a SiteRules, not {type(rules).__name__}")
-    return rules
+def registry() -> Registry:
+    """The sites of this process: built-in + AKHBAR_SITES_DIR (read once; `registry.cache_clear()`
+    re-reads)."""
+    from workers.config import load_settings
+
+    return load_registry(load_settings().sites_dir)
 
 
 def all_sites() -> list[SiteRules]:
-    return [_load(name) for name in SITE_MODULES]
+    return list(registry())
 
 
 def get_site(name: str) -> SiteRules | None:
-    """The rules of the site called `name`, or None for a site with no rules of its own."""
-    return _load(name) if name in SITE_MODULES else None
+    """The site called `name`, or None for a site akhbar has no file for."""
+    return registry().get(name)
 
 
 def site_for_url(url: str) -> SiteRules | None:
-    """The rules of the site whose domain serves `url`, or None."""
-    return next((site for site in all_sites() if site.owns(url)), None)
+    """The site whose domain serves `url`, or None."""
+    return registry().for_host(urlsplit(url).hostname or "")

@@ -1,0 +1,300 @@
+"""Extraction benchmark, run by hand: `python bench/extraction.py DATA_DIR [--json out.json]`.
+
+DATA_DIR is a WCXB-style folder (`html/NNNN.html.gz`, `ground-truth/NNNN.json` with `url` and
+`ground_truth.main_content`), e.g. /work/shared/bench/wcxb-dev-articles. Measured in one run,
+on the same pages, side by side:
+
+  1. akhbar's generic path (`extract_article(html, url)`: parse, metadata, trafilatura in fast
+     mode, boilerplate filters, recovery, fields, language) against `trafilatura.extract` with
+     its default options: word-level precision, recall and F1 of the main text against the
+     ground truth (words are `\\w+` lower-cased, compared as multisets, averaged over pages)
+     and pages per second;
+  2. on the replica's article pages, the site-rules path (`extract_article(html, url,
+     site="aawsat")`) against `trafilatura.extract`: pages per second, and what the site
+     path's time is spent on (parsing, metadata, rules, language detection).
+
+Both extractors get the page as decoded text and its URL; each is warmed up on one page first
+(lingua loads its models on first use), then timed over all pages by the wall clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+from parsel import Selector  # noqa: E402
+
+from replica.content import load_articles  # noqa: E402
+from replica.render import absolute, render_article_page  # noqa: E402
+from workers.extract import NotAnArticle, extract_article, rules_for  # noqa: E402
+from workers.extract.language import detect_language  # noqa: E402
+from workers.extract.metadata import read_metadata  # noqa: E402
+from workers.extract.site import extract_site  # noqa: E402
+
+WORD = re.compile(r"\w+")
+REPLICA_BASE = "http://127.0.0.1:8000"
+REPLICA_ROUNDS = 5  # the replica has few pages: time them this many times over
+
+
+@dataclass
+class Page:
+    page_id: str
+    url: str
+    html: str
+    gold: str
+    gold_title: str = ""
+    gold_author: str = ""
+    gold_date: str = ""
+
+
+@dataclass
+class Score:
+    """Mean word-level precision, recall and F1 over pages, and the pages per second."""
+
+    name: str
+    precision: float = 0.0
+    recall: float = 0.0
+    f1: float = 0.0
+    pages_per_second: float = 0.0
+    pages: int = 0
+    per_page: dict[str, list[float]] = field(default_factory=dict)
+
+
+def words(text: str) -> Counter[str]:
+    return Counter(w.lower() for w in WORD.findall(text or ""))
+
+
+def prf(predicted: str, gold: str) -> tuple[float, float, float]:
+    """Word-level precision, recall, F1 of `predicted` against `gold` (multiset overlap)."""
+    guess, truth = words(predicted), words(gold)
+    overlap = sum((guess & truth).values())
+    n_guess, n_truth = sum(guess.values()), sum(truth.values())
+    if not n_guess and not n_truth:
+        return 1.0, 1.0, 1.0
+    precision = overlap / n_guess if n_guess else 0.0
+    recall = overlap / n_truth if n_truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def load_pages(folder: Path) -> list[Page]:
+    pages = []
+    for path in sorted((folder / "html").glob("*.html.gz")):
+        page_id = path.name.split(".")[0]
+        truth = json.loads((folder / "ground-truth" / f"{page_id}.json").read_text("utf-8"))
+        gt = truth["ground_truth"]
+        pages.append(Page(page_id, truth["url"], gzip.decompress(path.read_bytes()).decode(
+            "utf-8", errors="replace"), gt["main_content"], gt.get("title") or "",
+            gt.get("author") or "", gt.get("publish_date") or ""))
+    return pages
+
+
+# --- the two extractors ----------------------------------------------------------------------
+
+
+def akhbar_text(html: str, url: str) -> str:
+    try:
+        return extract_article(html, url).text
+    except NotAnArticle:
+        return ""
+
+
+def trafilatura_text(html: str, url: str) -> str:
+    return trafilatura.extract(html, url=url) or ""
+
+
+def timed_run(name: str, extractor: Callable[[str, str], str], pages: list[Page],
+              progress: Progress) -> tuple[Score, dict[str, str]]:
+    """Every page through `extractor` (after one warm-up call), timed; scores per page."""
+    extractor(pages[0].html, pages[0].url)
+    task = progress.add_task(name, total=len(pages))
+    outputs: dict[str, str] = {}
+    elapsed = 0.0
+    for page in pages:
+        start = time.perf_counter()
+        outputs[page.page_id] = extractor(page.html, page.url)
+        elapsed += time.perf_counter() - start
+        progress.advance(task)
+    score = Score(name=name, pages=len(pages), pages_per_second=len(pages) / elapsed)
+    for page in pages:
+        score.per_page[page.page_id] = list(prf(outputs[page.page_id], page.gold))
+    values = list(score.per_page.values())
+    score.precision, score.recall, score.f1 = (sum(v[i] for v in values) / len(values)
+                                               for i in range(3))
+    return score, outputs
+
+
+# --- fields against the ground truth (akhbar only) ------------------------------------------
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(WORD.findall(a.lower())) == " ".join(WORD.findall(b.lower()))
+
+
+def field_agreement(pages: list[Page], progress: Progress) -> dict[str, float]:
+    """Share of pages where akhbar's title, first author and publication day equal the
+    ground truth's (pages whose ground truth has the field)."""
+    hits: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    task = progress.add_task("akhbar fields", total=len(pages))
+    for page in pages:
+        progress.advance(task)
+        try:
+            article = extract_article(page.html, page.url)
+        except NotAnArticle:
+            continue
+        checks = {
+            "title": (page.gold_title, _same(article.title, page.gold_title)),
+            "author": (page.gold_author, bool(article.authors) and _same(
+                article.authors[0], page.gold_author.split(",")[0])),
+            "published day": (page.gold_date, (article.published_at or "")[:10]
+                              == page.gold_date[:10]),
+        }
+        for name, (truth, hit) in checks.items():
+            if truth:
+                totals[name] += 1
+                hits[name] += bool(hit)
+    return {name: hits[name] / totals[name] for name in totals}
+
+
+# --- the replica: site rules against trafilatura -------------------------------------------
+
+
+def replica_pages() -> list[Page]:
+    articles = load_articles()
+    return [Page(str(i), absolute(REPLICA_BASE, articles[i].path),
+                 render_article_page(i, articles, REPLICA_BASE), "") for i in articles]
+
+
+def site_text(html: str, url: str) -> str:
+    return extract_article(html, url, site="aawsat").text
+
+
+def pages_per_second(extractor: Callable[[str, str], str], pages: list[Page],
+                     rounds: int = REPLICA_ROUNDS) -> float:
+    extractor(pages[0].html, pages[0].url)
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for page in pages:
+            extractor(page.html, page.url)
+    return rounds * len(pages) / (time.perf_counter() - start)
+
+
+def site_path_costs(pages: list[Page], rounds: int = REPLICA_ROUNDS) -> dict[str, float]:
+    """Milliseconds per page of each step of the site path, measured step by step."""
+    costs: Counter[str] = Counter()
+    detect_language("warm up the lingua models on an Arabic text: الشرق الأوسط " * 3)
+    for _ in range(rounds):
+        for page in pages:
+            start = time.perf_counter()
+            doc = Selector(text=page.html)
+            parsed = time.perf_counter()
+            meta = read_metadata(doc, page.url)
+            rules = rules_for(page.url, "aawsat")
+            read = time.perf_counter()
+            assert rules is not None
+            article = extract_site(doc, page.url, rules, meta)
+            extracted = time.perf_counter()
+            article.finalize()
+            detect_language(f"{article.title}\n{article.text}")
+            done = time.perf_counter()
+            costs["parse (parsel/lxml)"] += parsed - start
+            costs["metadata (OpenGraph, JSON-LD)"] += read - parsed
+            costs["site rules"] += extracted - read
+            costs["finalize + language (lingua)"] += done - extracted
+    n = rounds * len(pages)
+    return {step: seconds * 1000 / n for step, seconds in costs.items()}
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def score_table(scores: list[Score], pages: int) -> Table:
+    table = Table(title=f"Generic extraction: {pages} pages, word-level scores (mean per page)")
+    for column in ("extractor", "precision", "recall", "F1", "pages/s"):
+        table.add_column(column, justify="left" if column == "extractor" else "right")
+    for s in scores:
+        table.add_row(s.name, f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}",
+                      f"{s.pages_per_second:.1f}")
+    return table
+
+
+def replica_table(site_pps: float, traf_pps: float, costs: dict[str, float],
+                  pages: int) -> Table:
+    table = Table(title=f"Replica: {pages} article pages, site-rules path vs trafilatura")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("site rules (extract_article, site='aawsat') pages/s", f"{site_pps:.1f}")
+    table.add_row("trafilatura.extract (defaults) pages/s", f"{traf_pps:.1f}")
+    table.add_row("site rules / trafilatura", f"{site_pps / traf_pps:.1f}×")
+    for step, ms in costs.items():
+        table.add_row(f"  site path: {step}, ms/page", f"{ms:.2f}")
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", type=Path, help="a WCXB-style folder (html/, ground-truth/)")
+    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    parser.add_argument("--per-page", action="store_true", help="per-page scores in the JSON")
+    args = parser.parse_args()
+    console = Console()
+    pages = load_pages(args.data)
+    replica = replica_pages()
+    with Progress(console=console, transient=True) as progress:
+        akhbar, _ = timed_run("akhbar generic", akhbar_text, pages, progress)
+        traf, _ = timed_run("trafilatura.extract", trafilatura_text, pages, progress)
+        fields = field_agreement(pages, progress)
+        task = progress.add_task("replica", total=3)
+        site_pps = pages_per_second(site_text, replica)
+        progress.advance(task)
+        traf_replica_pps = pages_per_second(trafilatura_text, replica)
+        progress.advance(task)
+        costs = site_path_costs(replica)
+        progress.advance(task)
+    console.print(score_table([akhbar, traf], len(pages)))
+    fields_table = Table(title="akhbar generic fields equal to the ground truth")
+    fields_table.add_column("field")
+    fields_table.add_column("share of pages", justify="right")
+    for name, share in fields.items():
+        fields_table.add_row(name, f"{share:.1%}")
+    console.print(fields_table)
+    console.print(replica_table(site_pps, traf_replica_pps, costs, len(replica)))
+    if args.json:
+        report: dict[str, Any] = {
+            "pages": len(pages),
+            "scores": [_score_json(s, args.per_page) for s in (akhbar, traf)],
+            "fields": fields,
+            "replica": {"pages": len(replica), "site_pages_per_second": site_pps,
+                        "trafilatura_pages_per_second": traf_replica_pps,
+                        "site_path_ms_per_page": costs},
+        }
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def _score_json(score: Score, per_page: bool) -> dict[str, Any]:
+    data = asdict(score)
+    if not per_page:
+        data.pop("per_page")
+    return data
+
+
+if __name__ == "__main__":
+    main()

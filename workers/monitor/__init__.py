@@ -1,0 +1,1 @@
+"""Watching akhbar at work: what Redis says about sites, crawls and queues."""
