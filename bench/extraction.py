@@ -10,8 +10,9 @@ on the same pages, side by side:
      ground truth (words are `\\w+` lower-cased, compared as multisets, averaged over pages)
      and pages per second;
   2. on the replica's article pages, the site-rules path (`extract_article(html, url,
-     site="aawsat")`) against `trafilatura.extract`: pages per second, and what the site
-     path's time is spent on (parsing, metadata, rules, language detection).
+     site="aawsat")`) against `trafilatura.extract`: pages per second;
+  3. what each path's time is spent on, stage by stage (the page's text, parsing, metadata,
+     the extractor, language detection).
 
 Both extractors get the page as decoded text and its URL; each is warmed up on one page first
 (lingua loads its models on first use), then timed over all pages by the wall clock.
@@ -25,7 +26,7 @@ import json
 import re
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,10 +44,13 @@ from parsel import Selector  # noqa: E402
 
 from replica.content import load_articles  # noqa: E402
 from replica.render import absolute, render_article_page  # noqa: E402
-from workers.extract import NotAnArticle, extract_article, rules_for  # noqa: E402
+from workers.extract import NotAnArticle, _page_text, extract_article, rules_for  # noqa: E402
+from workers.extract.generic import extract_generic  # noqa: E402
 from workers.extract.language import detect_language  # noqa: E402
-from workers.extract.metadata import read_metadata  # noqa: E402
+from workers.extract.metadata import PageMetadata, read_metadata  # noqa: E402
 from workers.extract.site import extract_site  # noqa: E402
+from workers.extract.text import word_count  # noqa: E402
+from workers.messages import Article  # noqa: E402
 
 WORD = re.compile(r"\w+")
 REPLICA_BASE = "http://127.0.0.1:8000"
@@ -197,30 +201,48 @@ def pages_per_second(extractor: Callable[[str, str], str], pages: list[Page],
     return rounds * len(pages) / (time.perf_counter() - start)
 
 
-def site_path_costs(pages: list[Page], rounds: int = REPLICA_ROUNDS) -> dict[str, float]:
-    """Milliseconds per page of each step of the site path, measured step by step."""
-    costs: Counter[str] = Counter()
+def path_costs(pages: list[Page], step: Callable[[Selector, str, PageMetadata], Article],
+               rounds: int = 1) -> dict[str, float]:
+    """Milliseconds per page of each stage of `extract_article`, measured stage by stage:
+    the page's text (control characters), parsing, metadata, the extractor `step` (site
+    rules or generic), then finalize + language detection."""
+    costs: dict[str, float] = defaultdict(float)
     detect_language("warm up the lingua models on an Arabic text: الشرق الأوسط " * 3)
     for _ in range(rounds):
         for page in pages:
             start = time.perf_counter()
-            doc = Selector(text=page.html)
+            text = _page_text(page.html)
+            cleaned = time.perf_counter()
+            doc = Selector(text=text)
             parsed = time.perf_counter()
             meta = read_metadata(doc, page.url)
-            rules = rules_for(page.url, "aawsat")
             read = time.perf_counter()
-            assert rules is not None
-            article = extract_site(doc, page.url, rules, meta)
+            try:
+                article = step(doc, page.url, meta)
+            except NotAnArticle:
+                continue
             extracted = time.perf_counter()
             article.finalize()
             detect_language(f"{article.title}\n{article.text}")
+            word_count(article.text)
             done = time.perf_counter()
-            costs["parse (parsel/lxml)"] += parsed - start
+            costs["page text (control characters)"] += cleaned - start
+            costs["parse (parsel/lxml)"] += parsed - cleaned
             costs["metadata (OpenGraph, JSON-LD)"] += read - parsed
-            costs["site rules"] += extracted - read
-            costs["finalize + language (lingua)"] += done - extracted
+            costs["extractor"] += extracted - read
+            costs["finalize + language (lingua) + word count"] += done - extracted
     n = rounds * len(pages)
-    return {step: seconds * 1000 / n for step, seconds in costs.items()}
+    return {stage: seconds * 1000 / n for stage, seconds in costs.items()}
+
+
+def site_step(doc: Selector, url: str, meta: PageMetadata) -> Article:
+    rules = rules_for(url, "aawsat")
+    assert rules is not None
+    return extract_site(doc, url, rules, meta)
+
+
+def generic_step(doc: Selector, url: str, meta: PageMetadata) -> Article:
+    return extract_generic(doc, url, "", meta)
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -236,16 +258,26 @@ def score_table(scores: list[Score], pages: int) -> Table:
     return table
 
 
-def replica_table(site_pps: float, traf_pps: float, costs: dict[str, float],
-                  pages: int) -> Table:
+def replica_table(site_pps: float, traf_pps: float, pages: int) -> Table:
     table = Table(title=f"Replica: {pages} article pages, site-rules path vs trafilatura")
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row("site rules (extract_article, site='aawsat') pages/s", f"{site_pps:.1f}")
     table.add_row("trafilatura.extract (defaults) pages/s", f"{traf_pps:.1f}")
     table.add_row("site rules / trafilatura", f"{site_pps / traf_pps:.1f}×")
-    for step, ms in costs.items():
-        table.add_row(f"  site path: {step}, ms/page", f"{ms:.2f}")
+    return table
+
+
+def costs_table(title: str, columns: dict[str, dict[str, float]]) -> Table:
+    """Milliseconds per page by stage, one column per path."""
+    table = Table(title=title)
+    table.add_column("stage of extract_article")
+    for name in columns:
+        table.add_column(f"{name}, ms/page", justify="right")
+    stages = list(next(iter(columns.values())))
+    for stage in stages:
+        table.add_row(stage, *(f"{costs.get(stage, 0.0):.2f}" for costs in columns.values()))
+    table.add_row("total", *(f"{sum(costs.values()):.2f}" for costs in columns.values()))
     return table
 
 
@@ -262,12 +294,14 @@ def main() -> None:
         akhbar, _ = timed_run("akhbar generic", akhbar_text, pages, progress)
         traf, _ = timed_run("trafilatura.extract", trafilatura_text, pages, progress)
         fields = field_agreement(pages, progress)
-        task = progress.add_task("replica", total=3)
+        task = progress.add_task("replica and stage costs", total=4)
         site_pps = pages_per_second(site_text, replica)
         progress.advance(task)
         traf_replica_pps = pages_per_second(trafilatura_text, replica)
         progress.advance(task)
-        costs = site_path_costs(replica)
+        costs = {"generic (benchmark pages)": path_costs(pages, generic_step)}
+        progress.advance(task)
+        costs["site rules (replica)"] = path_costs(replica, site_step, REPLICA_ROUNDS)
         progress.advance(task)
     console.print(score_table([akhbar, traf], len(pages)))
     fields_table = Table(title="akhbar generic fields equal to the ground truth")
@@ -276,15 +310,16 @@ def main() -> None:
     for name, share in fields.items():
         fields_table.add_row(name, f"{share:.1%}")
     console.print(fields_table)
-    console.print(replica_table(site_pps, traf_replica_pps, costs, len(replica)))
+    console.print(replica_table(site_pps, traf_replica_pps, len(replica)))
+    console.print(costs_table("Where extract_article's time goes", costs))
     if args.json:
         report: dict[str, Any] = {
             "pages": len(pages),
             "scores": [_score_json(s, args.per_page) for s in (akhbar, traf)],
             "fields": fields,
             "replica": {"pages": len(replica), "site_pages_per_second": site_pps,
-                        "trafilatura_pages_per_second": traf_replica_pps,
-                        "site_path_ms_per_page": costs},
+                        "trafilatura_pages_per_second": traf_replica_pps},
+            "ms_per_page_by_stage": costs,
         }
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
 

@@ -8,6 +8,7 @@ ValueError: extraction broke). `extract_with` takes the rules to use (None: gene
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -33,7 +34,9 @@ SNIFF_CHARS = 4096
 MAX_CONTROL_SHARE = 0.05  # of the first characters; more and the "page" is binary
 MAX_REPLACEMENT_SHARE = 0.25  # U+FFFD left by decoding bytes that are not text
 # C0 controls other than tab/newline/CR: lxml cannot hold them in text; form feed is a space.
-_CONTROLS = {code: None for code in [*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F]} | {0x0C: " "}
+# Searched first, replaced only when found: str.translate with a mapping costs ~9 ms on a
+# 200 kB page, the search ~0.2 ms.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _looks_binary(text: str) -> bool:
@@ -51,7 +54,9 @@ def _page_text(html: str | bytes) -> str:
         raise NotAnArticle("empty page")
     if _looks_binary(text):
         raise NotAnArticle("binary content, not an HTML page")
-    return text.translate(_CONTROLS)
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
+    return text.replace("\x0c", " ") if "\x0c" in text else text
 
 
 def _check_url(url: str) -> None:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workers.extract import dates
 from workers.extract.generic_blocks import Block
 
 WORD = re.compile(r"\w+")
@@ -30,6 +31,7 @@ BYLINE_EXTRA_WORDS = 6  # "By Jane Roe, Senior Editor, June 3, 2025"
 REPEATED_MIN_WORDS = 2  # a short line seen twice on the page is furniture ("Read more"…)
 PROMO_MAX_WORDS = 60  # a newsletter box is a sentence or two
 SHARE_BAR_MAX_WORDS = 120  # a share bar's buttons, flattened into one line
+DUMP_LINK_SHARE = 0.5  # of a one-run dump's characters in link texts: a listing
 TEASER_TAIL_MIN = 2  # closing summaries without a full stop, at least this many
 BIO_SEARCH_BLOCKS = 4  # an author's biography is among the last lines
 BIO_VERBS = ("is", "was", "has", "holds", "writes", "covers", "reports", "joined", "leads")
@@ -47,51 +49,67 @@ PROMO_WORDS = ("newsletter", "inbox", "subscri", "sign up", "new window", "new t
 SHARE_BAR = re.compile(
     r"(opens\s+in\s+(a\s+)?new\s+(window|tab)).*\1|(click\s+to\s+share\s+on\b.*){2}", re.I)
 
+# Whole lines that are furniture (matched against lines of at most SHORT_LINE_WORDS words,
+# case-insensitively). Patterns that could start a sentence of prose stop at a full stop.
 _EN_NOISE = r"""
     advertisement(\s*advertisement)* | sponsored(\s+(content|by.*))? | skip\s+advertisement
   | scroll\s+(down\s+)?for\s+more | loading\W* | show\s*menu | menu | search | close
-  | (read|see|view|show)\s+(more|all|full\s+(article|story)|next|less)\b.{0,80}
+  | (read|see|view|show)\s+(more|all|full\s+(article|story)|next|less)\b[^.!?]{0,80}
   | continue\s+reading.* | (also|must|can\s+also)\s+read\b.* | read\s+next\b.*
-  | table\s+of\s+contents?(\s+(show|hide))? | contents | jump\s+to\b.* | in\s+this\s+(article|guide|post)
-  | share(\s+(this|the))?(\s+(post|article|story|content|page|blog|video))?(\s+on)?\W*
-  | (share|follow|connect\s+with)\b.{0,40}\b(facebook|twitter|linkedin|whatsapp|instagram|email|social)\b.*
+  | table\s+of\s+contents?(\s+(show|hide))? | contents | jump\s+to\b.*
+  | in\s+this\s+(article|guide|post) | share(\s+(this|the))?(\s+(post|article|story|page))?
+  | share(\s+(this|the))?(\s+(content|blog|video))?(\s+on)?
+  | (share|follow|connect\s+with)\b.{0,40}
+    \b(facebook|twitter|linkedin|whatsapp|instagram|email|social)\b.*
   | tweet | email | print | copy\s+link | pin\s+it | facebook | twitter | linkedin | whatsapp
-  | tags?\W* | topics?\W* | categories\W* | filed\s+under\b.* | posted\s+(in|on|by)\b.*
-  | related(\s+(content|posts?|articles?|stories|topics|reading|links|coverage))?\b.*
-  | further\s+reading | other\s+posts\W* | recent\s+(posts|articles|stories)
-  | (most\s+)?popular(\s+(posts|articles|stories|now|topics))?\W* | trending(\s+now)?
-  | more\s+(from|on|in|about)\s+[^.!?]{0,40} | more\s+(stories|articles|news)\b.{0,40} | you\s+(may|might)\s+(also\s+)?like\b.*
-  | recommended(\s+for\s+you|\s+reading|\s+articles)? | editor'?s\s+picks?
+  | tags? | topics? | categories | filed\s+under\b.* | posted\s+(in|on|by)\b.*
+  | related(\s+(content|posts?|articles?|stories|topics|reading|links|coverage))?(\s*:.*)?
+  | further\s+reading | other\s+posts | recent\s+(posts|articles|stories)
+  | (most\s+)?popular(\s+(posts|articles|stories|now|topics))? | trending(\s+now)?
+  | more\s+(from|on|in|about)\s+[^.!?]{0,40} | more\s+(stories|articles|news)\b.{0,40}
+  | you\s+(may|might)\s+(also\s+)?like\b.* | editor'?s\s+picks?
+  | recommended(\s+for\s+you|\s+reading|\s+articles)?
   | back\s+to\s+(top|blog|home|the\s+blog|all\b.*|our\b.*|selection|news|articles?)\b.*
   | written\s+by\b.* | (edited|reviewed|fact[\s-]checked|medically\s+reviewed)\s+by\b.*
-  | by\s+\S+(\s+\S+){0,4}(\s+\d+\W\d+\s+minutes)? | author | about\s+the\s+authors?
-  | (last\s+)?(updated|published|modified|reviewed)(\s+on)?\W*(\s+.{0,40})?
-  | \d+\s+min(ute)?s?(\s+read)? | (listen|watch)\s+to\s+this\s+(article|story)\b.*
+  | author | about\s+the\s+authors? | \d+\s+min(ute)?s?\s+read
+  | (last\s+)?(updated|published|modified) | (listen|watch)\s+to\s+this\s+(article|story)\b.*
+  | (last\s+)?(updated|published|modified|reviewed)(\s+(on|at))?\s*:?[^.!?]{0,40}\d[^.!?]{0,30}
   | (image|photo|picture|photograph|credit|source|resource|illustration)s?\s*(by|:).*
-  | (sign\s+up|subscribe|log\s*in|sign\s+in)\b.* | register(\s+(now|today|here|for\s+free))? | join\s+(our|the)\s+(newsletter|mailing).*
+  | (sign\s+up|subscribe|log\s*in|sign\s+in)\b.* | register(\s+(now|today|here|for\s+free))?
+  | join\s+(our|the)\s+(newsletter|mailing).* | newsletters?
   | (get|receive)\s+(the\s+)?(latest|our)\b.*\b(inbox|newsletter|updates)\b.*
-  | newsletters? | leave\s+a\s+(reply|comment) | comments?(\s*\(\d+\))? | \d+\s+comments?
+  | leave\s+a\s+(reply|comment) | comments?(\s*\(\d+\))? | \d+\s+comments?
   | thank\s+you!?\s+your\s+submission.* | oops!.* | (learn|find\s+out)\s+more\b.*
   | (get|book|request|schedule)\s+(a\s+|your\s+)?(free\s+)?(demo|quote|consultation|started)\b.*
-  | contact\s+(us|sales)\b.* | get\s+in\s+touch\b.* | (shop|buy)\s+.{0,60}\bnow | check\s+(the\s+)?price\b.*
-  | (all\s+rights\s+reserved|copyright|©).* | (privacy|cookie)\s+(policy|settings|preferences)
-  | (accept|reject|manage)\s+(all\s+)?cookies.* | terms\s+(of\s+(use|service)|and\s+conditions)
-  | advertiser\s+disclosure | affiliate\s+disclosure | rendered:.* | \[\s*(h\d|convertkit)\b.*
+  | contact\s+(us|sales)\b.* | get\s+in\s+touch\b.* | (shop|buy)\s+.{0,60}\bnow
+  | check\s+(the\s+)?price\b.* | ©.* | copyright\s*(©|\(c\)|\d{4}).*
+  | .*\ball\s+rights\s+reserved\b.*
+  | (privacy|cookie)\s+(policy|settings|preferences) | (accept|reject|manage)\s+(all\s+)?cookies.*
+  | terms\s+(of\s+(use|service)|and\s+conditions) | (advertiser|affiliate)\s+disclosure
+  | rendered:.* | \[\s*(h\d|convertkit)\b.*
 """
 _AR_NOISE = r"""
-    اقرأ\s+(أيضا|أيضاً|ايضا|المزيد).* | (مواضيع|أخبار|اخبار|مقالات|قصص)\s+(ذات\s+صلة|متعلقة|مشابهة).*
-  | شارك(\s+(المقال|الخبر|هذا\s+المقال|عبر|على).*)? | تابعونا\b.* | تابعنا\b.*
-  | اشترك.* | النشرة\s+(الإخبارية|البريدية).* | (جميع|كل)\s+الحقوق\s+محفوظة.* | إعلان | اعلان
+    اقرأ\s+(أيضا|أيضاً|ايضا|ايضاً|المزيد).*
+  | (مواضيع|أخبار|اخبار|مقالات|قصص)\s+(ذات\s+صلة|متعلقة|مشابهة).*
+  | شارك(\s+(المقال|الخبر|هذا\s+المقال|عبر|على).*)? | تابعونا\b.* | تابعنا\s+على\b.*
+  | اشترك\s+(الآن|معنا|في\s+(النشرة|نشرتنا|قناتنا)|بالنشرة).* | النشرة\s+(الإخبارية|البريدية).*
+  | (جميع|كل)\s+الحقوق\s+محفوظة.* | إعلان | اعلان | طباعة | (أرسل|ارسل)\s+لصديق
   | (الصورة|صورة|تصوير|المصدر|مصدر\s+الصورة)\s*:.* | الأكثر\s+(قراءة|مشاهدة|تداولا|تداولاً)
-  | (كلمات|الكلمات)\s+(مفتاحية|المفتاحية)\W* | الوسوم\W* | (نشر|تحديث|آخر\s+تحديث)\s*:?.{0,40}
-  | بقلم\s*:?\s*\S+(\s+\S+){0,3} | طباعة | (أرسل|ارسل)\s+لصديق | التعليقات | (اضف|أضف)\s+تعليق.*
+  | (كلمات|الكلمات)\s+(مفتاحية|المفتاحية) | الوسوم
+  | (ن\u064f?شر|تاريخ\s+النشر|آخر\s+تحديث|تحديث)\s*:.{0,60}
+  | بقلم\s*:?\s*\S+(\s+\S+){0,3} | التعليقات | (اضف|أضف)\s+تعليق.*
 """
 NOISE_LINE = re.compile(rf"^\W*(?:{_EN_NOISE}|{_AR_NOISE})\W*$", re.I | re.X | re.S)
+# "By Jane Roe", "BY JANE ROE | June 3" (names capitalised: "By then it was over" is prose).
+BYLINE_LINE = re.compile(
+    r"^\W*(?:by|BY|By)\s+(?:[A-Z][\w.'’-]*,?\s*(?:(?:and|&)\s+)?){1,6}(?:[|•·–—-][^.!?]{0,40})?$"
+)
 
 # A section that closes an article and is not part of it.
 _SECTION_END = r"""
     related(\s+\w+){0,2} | further\s+reading | other\s+posts | recent\s+(posts|articles|stories)
-  | (most\s+)?popular(\s+(posts|articles|stories|now|reads))? | more\s+(from|on|in|stories|articles|news|like\s+this)\b.*
+  | (most\s+)?popular(\s+(posts|articles|stories|now|reads))?
+  | more\s+(from|on|in|stories|articles|news|like\s+this)\b.*
   | you\s+(may|might)\s+(also\s+)?(like|enjoy|be\s+interested).* | read\s+next
   | recommended(\s+(for\s+you|reading|articles|posts|stories))?
   | (also\s+)?read\s+more | keep\s+reading | what\s+to\s+read\s+next | editor'?s\s+picks?
@@ -104,7 +122,8 @@ _SECTION_END = r"""
 SECTION_END = re.compile(rf"^\W*(?:{_SECTION_END})\W*$", re.I | re.X | re.S)
 
 # A photo credit or a caption's tail: "Samuel Velasco/Quanta Magazine", "… Picture: Getty".
-NAME_SLASH_CREDIT = re.compile(r"^([A-Z][\w.'’-]+\s){1,2}[A-Z][\w.'’-]+\s*/\s*([A-Z][\w.'’-]+\s?){1,3}$")
+NAME_SLASH_CREDIT = re.compile(
+    r"^([A-Z][\w.'’-]+\s){1,2}[A-Z][\w.'’-]+\s*/\s*([A-Z][\w.'’-]+\s?){1,3}$")
 CREDIT_MARK = re.compile(
     r"""\b(getty\s+images|shutterstock|istock(photo)?|ap\s+photo|afp\s+via|reuters/|unsplash)\b
       | \b(picture|photo|image|credit|photograph)\s*:\s*[^.!?]{1,40}$
@@ -114,14 +133,19 @@ CREDIT_MARK = re.compile(
 _MONTHS = (r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
            r"sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?")
 DATE_MARK = re.compile(  # what makes a line a date: a month, a numeric date, "ago"
-    rf"\b({_MONTHS})\b|(?<![\d.])(\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})(?![\d.])"
-    r"|\b(ago|yesterday|today)\b", re.I)
+    rf"\b({_MONTHS})\b|(?<![\d.])(\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    r"(?![\d.])|\b(ago|yesterday|today)\b", re.I)
 DATE_WORDS = re.compile(
     rf"\b(\d{{1,4}}(st|nd|rd|th)?|{_MONTHS}|(mon|tues|wednes|thurs|fri|satur|sun)day|at|on|am|pm"
     r"|gmt|utc|[ap]\.m|et|est|edt|pst|pdt|bst|cet|cest|ago|hours?|minutes?|days?|weeks?|"
     r"yesterday|today|updated|published|posted|by|and|min|read)\b",
     re.I,
 )
+# Words of an Arabic date line besides the date itself: weekdays, "published", "updated",
+# "at", the era marks م / هـ, morning / evening.
+ARABIC_DATE_WORDS = re.compile(  # on folded text: bare alef, tatweel as a space
+    r"(?<!\w)(ال(احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه|جمعة|سبت)|نشر|تحديث|اخر|في|الساعه|الساعة"
+    r"|صباحا|مساء|بتوقيت|غرينتش|مكه|مكة|المكرمه|المكرمة|ه|م|ص)(?!\w)")
 
 
 def key(text: str) -> str:
@@ -145,11 +169,25 @@ class PageHints:
 
 
 def _is_date_line(text: str) -> bool:
-    """A line that is a date and nothing else ("Dec 08, 2023", "Updated 3 hours ago")."""
-    words = WORD.findall(text)
-    if not words or len(words) > SECTION_MARKER_WORDS or not DATE_MARK.search(text):
+    """A line that is a date and nothing else ("Dec 08, 2023", "Updated 3 hours ago",
+    "الثلاثاء 17 يونيو 2025 - 10:15 م", "٢١ ذو الحجة ١٤٤٦ هـ")."""
+    if not WORD.search(text):
         return False
-    return not WORD.search(DATE_WORDS.sub(" ", text))
+    if DATE_MARK.search(text):
+        return not WORD.search(DATE_WORDS.sub(" ", text))
+    return _is_arabic_date_line(text)
+
+
+def _is_arabic_date_line(text: str) -> bool:
+    folded = dates.fold(text)
+    rest = dates.GREGORIAN_DATE.sub(" ", folded)
+    if rest == folded:
+        rest = dates.HIJRI_DATE.sub(" ", folded)
+        if rest == folded:
+            return False
+    rest = dates.HIJRI_DATE.sub(" ", rest)
+    rest = re.sub(r"\d", " ", ARABIC_DATE_WORDS.sub(" ", rest))
+    return not WORD.search(rest)
 
 
 def _is_byline(line: str, hints: PageHints) -> bool:
@@ -174,7 +212,7 @@ def noise_reason(block: Block, hints: PageHints) -> str | None:
         ("furniture", bool(NOISE_LINE.match(text))),
         ("credit", bool(NAME_SLASH_CREDIT.match(text) or CREDIT_MARK.search(text))),
         ("date", _is_date_line(text)),
-        ("byline", _is_byline(line, hints)),
+        ("byline", bool(BYLINE_LINE.match(text)) or _is_byline(line, hints)),
     )
     return next((name for name, hit in checks if hit), None)
 
@@ -319,9 +357,22 @@ def trim_tail(blocks: list[Block], hints: PageHints) -> list[Block]:
     return blocks[:start] if start < len(blocks) and cut <= TAIL_SHARE * total else blocks
 
 
+def is_link_dump(blocks: list[Block], hints: PageHints) -> bool:
+    """A page's text dumped as one run (trafilatura's last resort) that is mostly the text
+    of its links: a listing, not an article."""
+    if len(blocks) != 1:
+        return False
+    text = link_key(blocks[0].text)
+    linked = sum(len(link) for link in hints.links if len(link) > 1 and link in text)
+    return linked > DUMP_LINK_SHARE * len(text)
+
+
 def clean_blocks(blocks: Iterable[Block], hints: PageHints) -> list[Block]:
     """The blocks that are the article's own text."""
-    kept = cut_closing_sections(list(blocks))
+    kept = list(blocks)
+    if is_link_dump(kept, hints):
+        return []
+    kept = cut_closing_sections(kept)
     kept = [b for b in kept if not (is_noise_line(b, hints) or is_promo(b))]
     kept = drop_link_lists(kept, hints)
     return trim_tail(drop_repeated(kept), hints)

@@ -141,6 +141,12 @@ def _month_number(name: str, table: dict[str, int]) -> int:
     return table[re.sub(r"\s+", " ", name)]
 
 
+def fold(text: str) -> str:
+    """A line as the Arabic date patterns read it: ASCII digits, no diacritics, bare alef,
+    one space between words (for callers outside this module)."""
+    return _fold(text)
+
+
 def _fold_english(text: str) -> str:
     """Lower case, no apostrophes or ayn marks, hyphens as spaces, single spaces."""
     text = re.sub(r"['’ʿʾ`]", "", text.lower()).replace("-", " ")

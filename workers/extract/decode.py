@@ -34,8 +34,27 @@ def guess_encoding(body: bytes) -> str:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """The page's text; undecodable bytes become U+FFFD rather than an error."""
+    """The page's text; undecodable bytes become U+FFFD rather than an error.
+
+    A header that claims UTF-8 for bytes that are not UTF-8 (a server's default charset in
+    front of an old windows-1256 page) is not believed: the page's own declaration, else our
+    guess, decides instead.
+    """
     if not body:
         return ""
+    if content_type and _claims_utf8(content_type) and not _is_utf8(body):
+        content_type = None
     _encoding, text = html_to_unicode(content_type, body, auto_detect_fun=guess_encoding)
     return text
+
+
+def _claims_utf8(content_type: str) -> bool:
+    return "utf-8" in content_type.lower().replace("utf8", "utf-8")
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -10,7 +10,8 @@ subheading, a list item, a table row. Items of one list and rows of one table sh
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -18,16 +19,6 @@ from trafilatura import bare_extraction
 
 from workers.extract.text import collapse_ws
 
-TRAFILATURA_OPTIONS = {
-    "fast": True,
-    "favor_recall": True,
-    "include_comments": False,
-    "include_tables": True,
-    "include_links": False,  # True changes trafilatura's choices, for the worse here
-    "with_metadata": False,
-    "output_format": "txt",  # "python" would also render the text, which we do not use
-}
-PARAGRAPH_TAGS = frozenset({"p", "head", "quote", "code", "div", "hi", "ref", "del"})
 LINE_BREAK = "\x1e"  # stands for <lb> while lines are gathered; never in parsed HTML text
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # "discarding data" is our call
@@ -40,7 +31,7 @@ class Block:
     kind: str  # p, head, item, row, quote, code
     text: str
     group: int = 0  # list items and table rows of one list or table share a group
-    words: int = 0
+    words: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self.words = len(self.text.split())
@@ -52,7 +43,15 @@ def trafilatura_body(root: HtmlElement, url: str) -> etree._Element | None:
     bare_extraction copies the tree it is given, so `root` stays as it was.
     """
     try:
-        document = bare_extraction(root, url=url, **TRAFILATURA_OPTIONS)
+        document = bare_extraction(
+            root, url=url,
+            fast=True,  # no readability/justext fallback: they cost more than the rest
+            favor_recall=True,  # measured: more of the text, and no more furniture
+            include_comments=False, include_tables=True,
+            include_links=False,  # True changes trafilatura's choices, for the worse here
+            with_metadata=False,  # the page's metadata is read once, by read_metadata
+            output_format="txt",  # "python" would also render a text we do not use
+        )
     except (ValueError, TypeError, AttributeError):  # trafilatura gives up on odd markup
         return None
     return getattr(document, "body", None) if document is not None else None
@@ -64,7 +63,7 @@ INNER_BLOCK_TAGS = frozenset({"p", "head", "quote", "code", "item", "row", "cell
                               "list", "table"})
 
 
-Piece = str | etree._Element  # a run of text, or a list or table met inside a paragraph
+Piece: TypeAlias = str | etree._Element  # text, or a list or table met inside a paragraph
 
 
 def _flow(element: etree._Element, out: list[Piece], nested: bool = True) -> None:

@@ -33,11 +33,12 @@ from workers.messages import Image, Related
 ROLE_OF_CLASS = re.compile(
     r"(?P<related>related|read-more|more-stories|more-news|recommended|also-read)"
     r"|(?P<crumbs>breadcrumb)|(?P<tags>\btags?\b|tag-list|keywords)"
-    r"|(?P<author>author|byline)|(?P<date>date|time|publish|posted|meta)"
+    r"|(?P<author>author|byline|writer)|(?P<date>date|time|publish|posted|meta)"
 )
 # The same words with no groups or word boundaries: rejects most class names 4× faster.
 ANY_ROLE = re.compile(
-    r"relat|read-more|more-|recommend|also-read|breadcrumb|tag|keyword|author|byline|date|time"
+    r"relat|read-more|more-|recommend|also-read|breadcrumb|tag|keyword|author|byline|writer|date"
+    r"|time"
     r"|publish|posted|meta"
 )
 
@@ -66,10 +67,6 @@ class PageIndex:
             if found and found.lastgroup:
                 roles.setdefault(found.lastgroup, []).append(element)
         return roles
-
-
-def _text(element: etree._Element) -> str:
-    return element_text(element)
 
 
 # --- title ----------------------------------------------------------------------------------
@@ -221,7 +218,7 @@ def read_authors(doc: Selector, meta: PageMetadata, index: PageIndex) -> list[st
     marked = [found.root for found in doc.xpath(AUTHOR_ATTRIBUTE_XPATH)]
     for elements in (marked, index.role("author")):
         found = unique(n for element in elements if not _in_comments(element)
-                       for n in _names_in(_text(element)))
+                       for n in _names_in(element_text(element)))
         if found:
             return found[:MAX_AUTHORS]
     return []
@@ -275,7 +272,7 @@ def _date_lines(index: PageIndex) -> Iterator[tuple[str, bool]]:
     elements = [*index.doc.root.iter("time"), *index.role("date"), *index.role("author")] if (
         isinstance(index.doc.root, etree._Element)) else []
     for element in elements[:MAX_DATE_LINES]:
-        line = _text(element)
+        line = element_text(element)
         if line and len(line) <= MAX_BYLINE_CHARS * 2 and HAS_DIGIT.search(line):
             yield line, bool(UPDATED_MARK.search(line))
 
@@ -324,7 +321,8 @@ def read_dates(doc: Selector, meta: PageMetadata, url: str, index: PageIndex,
         published = _htmldate(doc, url, tz)
         if published is not None:
             warnings.append("dates: publication date guessed by htmldate")
-    if zone is None and (published or updated):
+    if any(moment is not None and moment.tzinfo is tz for moment in (published, updated)) and (
+            zone is None):  # the default zone object itself: no line stated another
         warnings.append("dates: the page states no time zone; taken as UTC")
     published_iso = dates.to_iso(published) if published else None
     updated_iso = dates.to_iso(updated) if updated else None
@@ -360,7 +358,7 @@ def read_section(meta: PageMetadata, title: str, index: PageIndex) -> str | None
     crumbs = meta.breadcrumbs
     if not crumbs:
         trail = index.role("crumbs")
-        crumbs = [_text(a) for a in trail[0].iter("a")] if trail else []
+        crumbs = [element_text(a) for a in trail[0].iter("a")] if trail else []
     return section_from_breadcrumbs(crumbs, title)
 
 
@@ -369,7 +367,7 @@ def read_tags(doc: Selector, meta: PageMetadata, index: PageIndex) -> list[str]:
         return meta.tags[:MAX_TAGS]
     links = [found.root for found in doc.xpath(TAG_LINK_XPATH)] or [
         a for box in index.role("tags") for a in box.iter("a")]
-    found = (_text(a) for a in links)
+    found = (element_text(a) for a in links)
     return unique(t.lstrip("#") for t in found if t and len(t.split()) <= MAX_TAG_WORDS)[:MAX_TAGS]
 
 
@@ -385,13 +383,14 @@ CREDIT_XPATH = (
     " or contains(@class, 'author') or self::small or self::cite]"
 )
 CREDIT_LABEL = re.compile(
-    r"^(?P<caption>.*?)[\s.,;|–—-]*\(?\b(?:photo(?:graph)?|picture|image|credit|foto|source"
+    r"^(?P<caption>.*?)[\s,;|–—-]*\(?\b(?:photo(?:graph)?|picture|image|credit|foto|source"
     r"|تصوير|الصورة|المصدر)s?\s*(?:by|:)\s*(?P<credit>[^()]{1,80}?)\)?\s*$",
     re.I | re.S,
 )
-AGENCY_CREDIT = re.compile(
-    r"^(?P<caption>.*?)[\s.,;|–—-]*(?P<credit>(?:[\w.'’ -]{1,40}/)?\s*(?:getty\s+images|"
-    r"shutterstock|reuters|afp|ap\s+photo|associated\s+press|epa(?:-efe)?|anadolu))\s*$",
+_CREDIT_NAME = r"(?-i:(?:[A-Z]\.|[A-Z][\w'’-]*)(?:\s(?:[A-Z]\.|[A-Z][\w'’-]*)){0,3})"
+AGENCY_CREDIT = re.compile(  # "… Jane Roe/Getty Images", "… AFP"
+    rf"^(?P<caption>.*?)[\s,;|–—-]*(?P<credit>(?:{_CREDIT_NAME}\s*/\s*)?(?:getty\s+images"
+    r"|shutterstock|reuters|afp|ap\s+photo|associated\s+press|epa(?:-efe)?|anadolu))\s*$",
     re.I | re.S,
 )
 MAX_FIGURES_TO_SCAN = 8
@@ -464,6 +463,9 @@ HEADING_TAGS = ("h2", "h3", "h4")
 RELATED_HEADING = re.compile(
     r"related|more\s+(from|on|in|stories|news|articles)|also\s+(like|read)|read\s+(more|next)"
     r"|recommended|popular|ذات\s+صلة|اقرأ|متعلقة|مشابهة|الأكثر", re.I)
+TEASER_LABEL = re.compile(  # "Read more: Headline" → "Headline"
+    r"^\W*(read\s+more|related|see\s+also|also\s+read|read\s+next|اقرأ\s+(أيضا|أيضاً|ايضا|المزيد)"
+    r"|(مواضيع|أخبار)\s+ذات\s+صلة)\s*[:：\-–—|»]\s*", re.I)
 MAX_HEADING_WORDS = 6
 MIN_TEASER_WORDS = 3  # a related link is a headline, not "Read more"
 MAX_RELATED = 20
@@ -475,7 +477,7 @@ def _related_blocks(index: PageIndex) -> Iterator[etree._Element]:
     if not isinstance(root, etree._Element):
         return
     for heading in root.iter(*HEADING_TAGS):
-        text = _text(heading)
+        text = element_text(heading)
         if text and len(text.split()) <= MAX_HEADING_WORDS and RELATED_HEADING.search(text) and (
                 SECTION_END.match(text)):
             parent = heading.getparent()
@@ -490,7 +492,7 @@ def read_related(url: str, canonical: str | None, index: PageIndex) -> list[Rela
     for block in _related_blocks(index):
         for link in block.iter("a"):
             href = absolute(url, link.get("href"))
-            title = _text(link)
+            title = TEASER_LABEL.sub("", element_text(link))
             if not href or not href.startswith("http") or href.rstrip("/") in own:
                 continue
             if len(title.split()) < MIN_TEASER_WORDS or href in seen:

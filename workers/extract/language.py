@@ -18,7 +18,7 @@ LANGUAGES = (
     Language.ARABIC, Language.ENGLISH, Language.FRENCH, Language.PERSIAN, Language.TURKISH,
     Language.URDU, Language.HEBREW, Language.SPANISH, Language.GERMAN, Language.RUSSIAN,
 )  # fmt: skip
-SAMPLE_CHARS = 2000  # enough to be sure, little enough to stay fast
+SAMPLE_CHARS = 600  # enough to be sure on article prose; lingua's cost grows with the sample
 MIN_LETTERS = 20  # below this, no guess
 
 _lock = threading.Lock()
