@@ -13,10 +13,11 @@ from typing import Any
 
 import redis
 
+from workers.enrich import NearDuplicateIndex, enrich_article
 from workers.extract import NotAnArticle, extract_article
 from workers.extract.decode import decode_html
 from workers.keys import DRIFT_WINDOW, key
-from workers.messages import Failure, RawPage, Result, Stage
+from workers.messages import Article, Failure, RawPage, Result, Stage
 from workers.sites import get_site
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,10 @@ def skipped_result(raw: RawPage, reason: str) -> Result:
     )
 
 
-def page_result(raw_data: dict[str, Any], attempt: int = 1) -> Result:
-    """Turn one RawPage dict into the Result that describes what became of it."""
+def page_result(raw_data: dict[str, Any], attempt: int = 1,
+                index: NearDuplicateIndex | None = None) -> Result:
+    """Turn one RawPage dict into the Result that describes what became of it: extracted,
+    then enriched (with story ids when a near-duplicate index is given)."""
     url = str(raw_data.get("url", "?")) if isinstance(raw_data, dict) else "?"
     crawl_id = raw_data.get("crawl_id") if isinstance(raw_data, dict) else None
     try:
@@ -65,6 +68,7 @@ def page_result(raw_data: dict[str, Any], attempt: int = 1) -> Result:
         log.warning("extraction failed for %s: %s", raw.url, exc, exc_info=True)
         return failure_result(raw.url, raw.crawl_id, "extract", exc, attempt)
     article.url = raw.url
+    enrich(article, index)
     return Result(
         kind="article",
         url=raw.url,
@@ -72,6 +76,13 @@ def page_result(raw_data: dict[str, Any], attempt: int = 1) -> Result:
         article=article.to_dict(),
         raw=raw.to_dict(),
     )
+
+
+def enrich(article: Article, index: NearDuplicateIndex | None) -> None:
+    """Fill `article.enrichment`; enrichment never fails a page (errors are listed in it)."""
+    article.enrichment.update(enrich_article(article, index))
+    if article.language is None:
+        article.language = article.enrichment["languages"]["article"]
 
 
 def publish(client: redis.Redis, prefix: str, result: Result) -> str:

@@ -13,17 +13,28 @@ from celery import Task
 
 from workers.app import celery_app
 from workers.config import load_settings
+from workers.enrich.neardup import RedisStoryIndex
 from workers.pages import page_result, publish
 from workers.redisconn import embedded_url, redis_client, resolve_redis_url
 
 log = logging.getLogger(__name__)
 
 
+def _redis_url() -> str:
+    settings = load_settings()
+    return resolve_redis_url(settings) or embedded_url(settings)
+
+
 @functools.cache
 def _results_redis() -> redis.Redis:
     """One client per worker process, made after the fork."""
-    settings = load_settings()
-    return redis_client(resolve_redis_url(settings) or embedded_url(settings))
+    return redis_client(_redis_url())
+
+
+@functools.cache
+def _story_index() -> RedisStoryIndex:
+    """The near-duplicate index every worker shares through Redis; one per process."""
+    return RedisStoryIndex(_redis_url(), load_settings().prefix)
 
 
 @celery_app.task(
@@ -38,7 +49,7 @@ def _results_redis() -> redis.Redis:
 def process_page(self: Task, raw: dict[str, Any]) -> None:
     """Extract one fetched page and publish the Result. Only Redis errors are retried:
     an extraction error would fail the same way again, so it becomes a failure record."""
-    result = page_result(raw, attempt=self.request.retries + 1)
+    result = page_result(raw, attempt=self.request.retries + 1, index=_story_index())
     publish(_results_redis(), load_settings().prefix, result)
 
 

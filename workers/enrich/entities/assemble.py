@@ -1,0 +1,110 @@
+"""From spans to entities: one entity per real-world thing, with all its mentions.
+
+Spans of one key are one entity. Two more merges: a bare surname that an unknown person's
+full name introduced earlier («جون ثون» … «ثون») and an institution named with and without
+its nationality adjective («الجمعية الوطنية» / «الجمعية الوطنية الفرنسية»). A name the table
+gives only as a linked form («كيم», «عون») is kept only when the article names the person
+in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from workers.enrich.entities.arabic import coverage, is_definite, is_stop, nisba
+from workers.enrich.entities.sources import OTHER, PERSON
+from workers.enrich.entities.spans import GAZETTEER, RULE, Span
+from workers.enrich.entities.text import Segment, flat_form
+from workers.enrich.entities.words import arabic_words
+
+MIN_SURNAME_LETTERS = 3
+PROCLITIC_LETTERS = "وفبلك"
+
+
+@dataclass
+class Entity:
+    type: str
+    name: str
+    name_en: str | None
+    mentions: list[str] = field(default_factory=list)
+    role: str | None = None
+    role_kind: int = 0
+    named_in_full: bool = False
+
+    def add(self, span: Span, surface: str) -> None:
+        self.mentions.append(surface)
+        if span.name and span.priority != GAZETTEER and len(span.name) > len(self.name):
+            self.name = span.name
+        self.name_en = self.name_en or span.name_en
+        self.named_in_full = self.named_in_full or not span.linked_only
+        if span.role and span.role_kind > self.role_kind:
+            self.role, self.role_kind = span.role, span.role_kind
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "name": self.name, "name_en": self.name_en,
+                "role": self.role if self.type == PERSON else None, "mentions": self.mentions}
+
+
+def _surname(span: Span) -> str | None:
+    words = flat_form(span.name or "").split()
+    if len(words) < 2:
+        return None
+    last = words[-1]
+    given = arabic_words().given_strong | arabic_words().given_weak
+    if len(last) < MIN_SURNAME_LETTERS or is_stop(last) or last in given:
+        return None
+    return last
+
+
+def surname_spans(segments: list[Segment], spans: list[Span]) -> list[Span]:
+    """Mentions of unknown people by surname alone, after their full name."""
+    surnames = {s: span for span in spans if span.type == PERSON and span.priority != GAZETTEER
+                if (s := _surname(span))}
+    if not surnames:
+        return []
+    found: list[Span] = []
+    for segment in segments:
+        cover = coverage(segment, [s for s in spans if s.segment == segment.index])
+        for index, token in enumerate(segment.tokens):
+            if cover[index] is not None:
+                continue
+            word, clitic = token.text, 0
+            if word not in surnames and word[:1] in PROCLITIC_LETTERS and word[1:] in surnames:
+                word, clitic = word[1:], 1
+            person = surnames.get(word)
+            if person is not None:
+                found.append(Span(segment.index, token.start + clitic, token.end, token.start,
+                                  PERSON, person.key, name=person.name, priority=RULE))
+    return found
+
+
+def _merge_keys(entities: dict[str, Entity]) -> dict[str, str]:
+    """Key of an institution named without its nationality adjective → key with it."""
+    merged: dict[str, str] = {}
+    names = {key: flat_form(e.name).split() for key, e in entities.items() if e.type != PERSON}
+    for short_key, short in names.items():
+        for long_key, long in names.items():
+            rest = long[len(short):]
+            if (long_key != short_key and entities[long_key].type == entities[short_key].type
+                    and rest and long[:len(short)] == short
+                    and all(is_definite(w) and nisba(w) for w in rest)):
+                merged[short_key] = long_key
+    return merged
+
+
+def build_entities(segments: list[Segment], spans: list[Span]) -> list[dict[str, Any]]:
+    by_segment = {segment.index: segment for segment in segments}
+    entities: dict[str, Entity] = {}
+    for span in sorted(spans, key=lambda s: (s.segment, s.start)):
+        segment = by_segment[span.segment]
+        entity = entities.get(span.key)
+        if entity is None:
+            entity = entities[span.key] = Entity(span.type, span.name or "", span.name_en)
+        entity.add(span, segment.surface(span.surface_start, span.end))
+    for short_key, long_key in _merge_keys(entities).items():
+        short = entities.pop(short_key)
+        entities[long_key].mentions[:0] = short.mentions  # mention order kept roughly
+        entities[long_key].named_in_full = True
+    return [e.to_dict() for e in entities.values()
+            if e.named_in_full and e.name and e.type != OTHER]
