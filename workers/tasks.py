@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 import redis
-from celery import Task
+from celery import Task, signals
 
 from workers.app import celery_app
 from workers.config import load_settings
@@ -35,6 +35,14 @@ def _results_redis() -> redis.Redis:
 def _story_index() -> RedisStoryIndex:
     """The near-duplicate index every worker shares through Redis; one per process."""
     return RedisStoryIndex(_redis_url(), load_settings().prefix)
+
+
+@signals.worker_init.connect
+def _warm_up(**_: Any) -> None:
+    """In the worker's parent, before the pool forks: children share what it builds."""
+    from workers.enrich import warm_up
+
+    warm_up()
 
 
 @celery_app.task(

@@ -8,12 +8,15 @@ an exception (`enrich_article` still guards each one, and records what failed).
 The result (all keys present, empty when nothing was found):
   search:      {"title", "text"} — normalized search forms, beside the original text
   languages:   {"article": "ar", "paragraphs": ["ar", "en", ...]}
-  dateline:    {"source", "places": [...]} or None — the article's own dateline / byline
-  credits:     [{"text", "agency", "archive", "where"}] — photo and text credits
+  dateline:    {"source", "places": [...], "authors": [...]} or None — the article's own
+               dateline / byline
+  credits:     [{"text", "agency", "archive", "where"}] — photo credits (lead_image,
+               related_image) and agencies named in the text
   entities:    [{"type": PERSON|LOCATION|ORGANIZATION, "name", "name_en", "role", "mentions"}]
   quotes:      [{"text", "speaker"}]
-  quantities:  [{"value", "unit", "text"}]
-  dates:       [{"text", "date"}] — dates in the text, resolved against published_at
+  quantities:  [{"value", "unit", "text", "kind": count|percent|currency}], one per mention
+  dates:       [{"text", "date", "resolution": day|month|year}] — dates in the text resolved
+               against published_at; `date` is a partial ISO date (2025-06-17, 2019-06, 2024)
   keywords:    ["..."]
   word_count, reading_minutes
   story_id, near_duplicates: [...] — only with a near-duplicate index
@@ -44,6 +47,19 @@ def _enrichers() -> list[tuple[str, Enricher]]:
     from workers.enrich import pipeline
 
     return pipeline.ENRICHERS
+
+
+def warm_up() -> None:
+    """Build the gazetteers and the language detector now, not on the first article.
+
+    Called in a Celery worker's parent process before it forks its pool, so the children
+    share those tables (copy-on-write) instead of each building its own (~0.6 s, ~75 MB).
+    """
+    from workers.enrich.entities.gazetteer import gazetteer
+    from workers.extract.language import detector
+
+    gazetteer()
+    detector()
 
 
 def enrich_article(article: Article, index: NearDuplicateIndex | None = None) -> dict[str, Any]:
