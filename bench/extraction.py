@@ -11,8 +11,9 @@ on the same pages, side by side:
      and pages per second;
   2. on the replica's article pages, the site-rules path (`extract_article(html, url,
      site="aawsat")`) against `trafilatura.extract`: pages per second;
-  3. what each path's time is spent on, stage by stage (the page's text, parsing, metadata,
-     the extractor, language detection).
+  3. what each path's time is spent on, stage by stage (the page's text, parsing with lexbor,
+     metadata, parsing with lxml for the generic path, the extractor, finishing: content
+     hash, language, word count).
 
 Both extractors get the page as decoded text and its URL; each is warmed up on one page first
 (lingua loads its models on first use), then timed over all pages by the wall clock.
@@ -24,6 +25,7 @@ import argparse
 import gzip
 import json
 import re
+import statistics
 import sys
 import time
 from collections import Counter, defaultdict
@@ -44,17 +46,25 @@ from parsel import Selector  # noqa: E402
 
 from replica.content import load_articles  # noqa: E402
 from replica.render import absolute, render_article_page  # noqa: E402
-from workers.extract import NotAnArticle, _page_text, extract_article, rules_for  # noqa: E402
+from workers.extract import (  # noqa: E402
+    NotAnArticle,
+    _finish,
+    _page_text,
+    extract_article,
+    rules_for,
+)
+from workers.extract.fastdom import LexborHTMLParser, parse_html  # noqa: E402
 from workers.extract.generic import extract_generic  # noqa: E402
 from workers.extract.language import detect_language  # noqa: E402
 from workers.extract.metadata import PageMetadata, read_metadata  # noqa: E402
 from workers.extract.site import extract_site  # noqa: E402
-from workers.extract.text import word_count  # noqa: E402
 from workers.messages import Article  # noqa: E402
 
 WORD = re.compile(r"\w+")
 REPLICA_BASE = "http://127.0.0.1:8000"
-REPLICA_ROUNDS = 5  # the replica has few pages: time them this many times over
+REPLICA_ROUNDS = 5  # stage costs: the replica has few pages, timed this many times over
+REPLICA_SECONDS = 0.5  # each timing of the replica lasts at least this long…
+REPLICA_REPEATS = 5  # …and is made this many times; the median is reported
 
 
 @dataclass
@@ -191,58 +201,69 @@ def site_text(html: str, url: str) -> str:
     return extract_article(html, url, site="aawsat").text
 
 
-def pages_per_second(extractor: Callable[[str, str], str], pages: list[Page],
-                     rounds: int = REPLICA_ROUNDS) -> float:
-    extractor(pages[0].html, pages[0].url)
+def pages_per_second(extractor: Callable[[str, str], str], pages: list[Page]) -> float:
+    """Median over REPLICA_REPEATS timings, each of as many rounds over `pages` as fill
+    REPLICA_SECONDS (the site path takes under a millisecond a page: one round over 35 pages
+    is too short to time on a shared machine)."""
     start = time.perf_counter()
-    for _ in range(rounds):
-        for page in pages:
-            extractor(page.html, page.url)
-    return rounds * len(pages) / (time.perf_counter() - start)
+    for page in pages:  # warm-up, and the measure of one round
+        extractor(page.html, page.url)
+    rounds = max(1, round(REPLICA_SECONDS / (time.perf_counter() - start)))
+    rates = []
+    for _ in range(REPLICA_REPEATS):
+        start = time.perf_counter()
+        for _ in range(rounds):
+            for page in pages:
+                extractor(page.html, page.url)
+        rates.append(rounds * len(pages) / (time.perf_counter() - start))
+    return statistics.median(rates)
 
 
-def path_costs(pages: list[Page], step: Callable[[Selector, str, PageMetadata], Article],
+Step = Callable[[str, LexborHTMLParser, str, PageMetadata], Article]
+
+
+def path_costs(pages: list[Page], step: Step, by_rules: bool,
                rounds: int = 1) -> dict[str, float]:
     """Milliseconds per page of each stage of `extract_article`, measured stage by stage:
-    the page's text (control characters), parsing, metadata, the extractor `step` (site
-    rules or generic), then finalize + language detection."""
+    the page's text (control characters, UTF-8), lexbor parsing, metadata (the declarations;
+    each field is worked out on first use, so partly inside the next stages), the extractor
+    `step` (site rules on the lexbor tree, or the generic path: lxml parsing, trafilatura,
+    fields), then finishing (text and content hash, language, word count)."""
     costs: dict[str, float] = defaultdict(float)
     detect_language("warm up the lingua models on an Arabic text: الشرق الأوسط " * 3)
     for _ in range(rounds):
         for page in pages:
             start = time.perf_counter()
-            text = _page_text(page.html)
+            text, data = _page_text(page.html)
             cleaned = time.perf_counter()
-            doc = Selector(text=text)
+            tree = parse_html(data)
             parsed = time.perf_counter()
-            meta = read_metadata(doc, page.url)
+            meta = read_metadata(tree, page.url)
             read = time.perf_counter()
             try:
-                article = step(doc, page.url, meta)
+                article = step(text, tree, page.url, meta)
             except NotAnArticle:
                 continue
             extracted = time.perf_counter()
-            article.finalize()
-            detect_language(f"{article.title}\n{article.text}")
-            word_count(article.text)
+            _finish(article, meta, None, by_rules)
             done = time.perf_counter()
-            costs["page text (control characters)"] += cleaned - start
-            costs["parse (parsel/lxml)"] += parsed - cleaned
+            costs["page text (control characters, UTF-8)"] += cleaned - start
+            costs["parse (selectolax/lexbor)"] += parsed - cleaned
             costs["metadata (OpenGraph, JSON-LD)"] += read - parsed
             costs["extractor"] += extracted - read
-            costs["finalize + language (lingua) + word count"] += done - extracted
+            costs["finalize (content hash) + language + word count"] += done - extracted
     n = rounds * len(pages)
     return {stage: seconds * 1000 / n for stage, seconds in costs.items()}
 
 
-def site_step(doc: Selector, url: str, meta: PageMetadata) -> Article:
+def site_step(_text: str, tree: LexborHTMLParser, url: str, meta: PageMetadata) -> Article:
     rules = rules_for(url, "aawsat")
     assert rules is not None
-    return extract_site(doc, url, rules, meta)
+    return extract_site(tree, url, rules, meta)
 
 
-def generic_step(doc: Selector, url: str, meta: PageMetadata) -> Article:
-    return extract_generic(doc, url, "", meta)
+def generic_step(text: str, _tree: LexborHTMLParser, url: str, meta: PageMetadata) -> Article:
+    return extract_generic(Selector(text=text), url, "", meta)
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -299,9 +320,9 @@ def main() -> None:
         progress.advance(task)
         traf_replica_pps = pages_per_second(trafilatura_text, replica)
         progress.advance(task)
-        costs = {"generic (benchmark pages)": path_costs(pages, generic_step)}
+        costs = {"generic (benchmark pages)": path_costs(pages, generic_step, by_rules=False)}
         progress.advance(task)
-        costs["site rules (replica)"] = path_costs(replica, site_step, REPLICA_ROUNDS)
+        costs["site rules (replica)"] = path_costs(replica, site_step, True, REPLICA_ROUNDS)
         progress.advance(task)
     console.print(score_table([akhbar, traf], len(pages)))
     fields_table = Table(title="akhbar generic fields equal to the ground truth")

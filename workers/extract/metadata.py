@@ -1,8 +1,13 @@
 """What a page says about itself: OpenGraph / article:* meta tags and JSON-LD.
 
 This is the fallback for every field the site rules miss, and the whole of the generic
-extractor's metadata. JSON-LD is read leniently: a list, an `@graph`, `@type` as a list,
-authors as strings, objects or lists; a script that does not parse is skipped.
+extractor's metadata; both paths read it from the one lexbor tree of the page (`fastdom`).
+JSON-LD is read leniently: a list, an `@graph`, `@type` as a list, authors as strings,
+objects or lists; a script that does not parse is skipped.
+
+`read_metadata` reads the declarations once (the meta tags, the JSON-LD objects); each field
+of `PageMetadata` is worked out from them on first use, since the site rules need only a few
+of them on most pages (the dates, the section, the canonical URL, the language).
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from parsel import Selector
-
-from workers.extract.dom import absolute, attribute
-from workers.extract.text import collapse_ws, unique
+from workers.extract.dom import absolute
+from workers.extract.fastdom import LexborHTMLParser, LexborNode, value_of
+from workers.extract.fasttext import collapse
+from workers.extract.text import unique
 
 ARTICLE_TYPES = frozenset({
     "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -27,26 +33,127 @@ LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "W
 
 
 @dataclass
-class PageMetadata:
-    """Fields a page declares about itself; every one may be missing."""
+class Declarations:
+    """What the page declares, as read: meta tags, <title>, canonical link, <html lang>, and
+    the JSON-LD objects that matter (the first article, the breadcrumb lists)."""
 
-    title: str | None = None
-    page_title: str | None = None  # the <title>, site name and all
-    description: str | None = None
+    base: str = ""  # the page's URL: relative URLs resolve on it
+    tags: dict[str, list[str]] = field(default_factory=dict)  # <meta> contents by key
+    page_title: str | None = None
     canonical: str | None = None
-    og_url: str | None = None
-    og_type: str | None = None
-    site_name: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None  # ISO 8601 as the page states it
-    modified: str | None = None
-    section: str | None = None
-    tags: list[str] = field(default_factory=list)
-    image_url: str | None = None
-    language: str | None = None  # <html lang>, or JSON-LD inLanguage
-    article_body: str | None = None
-    breadcrumbs: list[str] = field(default_factory=list)
+    html_lang: str | None = None
+    article: dict[str, Any] = field(default_factory=dict)  # the first JSON-LD article
+    crumb_lists: list[dict[str, Any]] = field(default_factory=list)
     ld_types: set[str] = field(default_factory=set)
+
+    def meta(self, *names: str) -> list[str]:
+        """Values of the meta tags `names`, in the order of the names."""
+        return [v for name in names for v in map(collapse, self.tags.get(name, ())) if v]
+
+    def first(self, *names: str) -> str | None:
+        return next(iter(self.meta(*names)), None)
+
+    def stated(self, key: str) -> str | None:
+        """The JSON-LD article's `key`, as text."""
+        return _text(self.article.get(key))
+
+
+class PageMetadata:
+    """Fields a page declares about itself; every one may be missing. JSON-LD wins over
+    OpenGraph and the meta tags; each field is worked out on first use."""
+
+    def __init__(self, declared: Declarations | None = None) -> None:
+        self._d = declared or Declarations()
+
+    @cached_property
+    def page_title(self) -> str | None:
+        """The <title>, site name and all."""
+        return collapse(self._d.page_title) or None
+
+    @cached_property
+    def title(self) -> str | None:
+        d = self._d
+        return d.stated("headline") or d.stated("name") or d.first("og:title", "twitter:title")
+
+    @cached_property
+    def description(self) -> str | None:
+        d = self._d
+        return d.stated("description") or d.first(
+            "og:description", "description", "twitter:description")
+
+    @cached_property
+    def canonical(self) -> str | None:
+        return absolute(self._d.base, self._d.canonical)
+
+    @cached_property
+    def og_url(self) -> str | None:
+        d = self._d
+        main = _url_of(d.article.get("mainEntityOfPage")) or _url_of(d.article.get("url"))
+        return absolute(d.base, d.first("og:url")) or absolute(d.base, main)
+
+    @cached_property
+    def og_type(self) -> str | None:
+        return (self._d.first("og:type") or "").lower() or None
+
+    @cached_property
+    def site_name(self) -> str | None:
+        return self._d.first("og:site_name")
+
+    @cached_property
+    def authors(self) -> list[str]:
+        d = self._d
+        return unique(_names(d.article.get("author"))) or unique(
+            a for a in d.meta("author", "article:author") if "://" not in a)
+
+    @cached_property
+    def published(self) -> str | None:
+        """ISO 8601 as the page states it."""
+        return self._d.stated("datePublished") or self._d.first(
+            "article:published_time", "datepublished", "pubdate", "publish-date", "date")
+
+    @cached_property
+    def modified(self) -> str | None:
+        return self._d.stated("dateModified") or self._d.first(
+            "article:modified_time", "og:updated_time", "datemodified")
+
+    @cached_property
+    def section(self) -> str | None:
+        return self._d.stated("articleSection") or self._d.first("article:section")
+
+    @cached_property
+    def tags(self) -> list[str]:
+        d = self._d
+        return (unique(_keywords(d.article.get("keywords"))) or unique(d.meta("article:tag"))
+                or unique(_keywords(d.first("keywords"))))
+
+    @cached_property
+    def image_url(self) -> str | None:
+        d = self._d
+        return absolute(d.base, _url_of(d.article.get("image"))) or absolute(
+            d.base, d.first("og:image", "og:image:url", "twitter:image"))
+
+    @cached_property
+    def language(self) -> str | None:
+        """JSON-LD inLanguage, else <html lang>."""
+        return self._d.stated("inLanguage") or collapse(self._d.html_lang) or None
+
+    @cached_property
+    def locale(self) -> str | None:
+        """og:locale (`ar_AR`)."""
+        return self._d.first("og:locale")
+
+    @cached_property
+    def article_body(self) -> str | None:
+        return _text_block(self._d.article.get("articleBody"))
+
+    @cached_property
+    def breadcrumbs(self) -> list[str]:
+        """Of the first JSON-LD BreadcrumbList that names any."""
+        return next((c for c in map(_breadcrumbs, self._d.crumb_lists) if c), [])
+
+    @property
+    def ld_types(self) -> set[str]:
+        return self._d.ld_types
 
     @property
     def is_article(self) -> bool:
@@ -60,32 +167,61 @@ class PageMetadata:
         )
 
 
-def _meta_table(doc: Selector) -> dict[str, list[str]]:
-    """Every <meta property|name=… content=…>, by lower-cased key, values in page order."""
+# Every element the metadata comes from, found in one pass over the page.
+DECLARING = 'meta[content], title, link[rel="canonical"][href], script[type="application/ld+json"]'
+LD_JSON = "application/ld+json"
+
+
+def _declaring(tree: LexborHTMLParser) -> dict[str, list[LexborNode]]:
+    """The elements of `DECLARING`, by tag, in page order."""
+    found: dict[str, list[LexborNode]] = {"meta": [], "title": [], "link": [], "script": []}
+    for node in tree.css(DECLARING):
+        same_tag = found.get(node.tag or "")
+        if same_tag is not None:
+            same_tag.append(node)
+    return found
+
+
+def _meta_table(metas: list[LexborNode]) -> dict[str, list[str]]:
+    """Every <meta property|name=… content=…>, by lower-cased key, contents in page order
+    (stripped; collapsed when read)."""
     table: dict[str, list[str]] = {}
-    for tag in doc.xpath("//meta[@content]"):
-        key = (attribute(tag, ("property", "name")) or "").lower()
-        value = collapse_ws(attribute(tag, ("content",)))
+    for tag in metas:
+        attributes = tag.attributes
+        key = (value_of(attributes, ("property", "name")) or "").lower()
+        value = value_of(attributes, ("content",))
         if key and value:
             table.setdefault(key, []).append(value)
     return table
 
 
-def _meta(table: dict[str, list[str]], *names: str) -> list[str]:
-    """Values of the meta tags `names`, in the order of the names."""
-    return [value for name in names for value in table.get(name, [])]
+def _page_title(titles: list[LexborNode]) -> str | None:
+    """The text of the first <title> that has any."""
+    return next((text for text in (t.text(deep=False) for t in titles) if text), None)
 
 
-def _first(values: list[str]) -> str | None:
-    return values[0] if values else None
+def _canonical(links: list[LexborNode]) -> str | None:
+    """The href of the first <link rel="canonical" href=…> (exactly: CSS ignores case)."""
+    return next((link.attributes.get("href") or "" for link in links
+                 if link.attributes.get("rel") == "canonical"), None)
+
+
+def _ld_scripts(scripts: list[LexborNode]) -> list[str]:
+    """The text of every <script type="application/ld+json"> (exactly)."""
+    return [s.text(deep=False) for s in scripts if s.attributes.get("type") == LD_JSON]
+
+
+def _html_lang(tree: LexborHTMLParser) -> str | None:
+    root = tree.root
+    return root.attributes.get("lang") if root is not None and root.tag == "html" else None
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
 
 
-def _ld_nodes(doc: Selector) -> Iterator[dict[str, Any]]:
-    """Every JSON object of every ld+json script, @graph and lists flattened."""
-    for raw in doc.xpath('//script[@type="application/ld+json"]/text()').getall():
+def _ld_nodes(scripts: list[str]) -> Iterator[dict[str, Any]]:
+    """Every JSON object of the ld+json `scripts`, @graph and lists flattened."""
+    for raw in scripts:
         try:
             data = json.loads(raw, strict=False)
         except ValueError:
@@ -112,7 +248,7 @@ def _types(node: dict[str, Any]) -> set[str]:
 def _names(value: Any) -> list[str]:
     """Names from a string, an object with `name`, or a list of either."""
     if isinstance(value, str):
-        return [collapse_ws(value)]
+        return [collapse(value)]
     if isinstance(value, dict):
         return _names(value.get("name"))
     if isinstance(value, list):
@@ -132,7 +268,7 @@ def _url_of(value: Any) -> str | None:
 
 def _keywords(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [collapse_ws(k) for k in re.split(r"[,،]", value)]
+        return [collapse(k) for k in re.split(r"[,،]", value)]
     if isinstance(value, list):
         return [k for item in value for k in _keywords(item)]
     return []
@@ -141,7 +277,7 @@ def _keywords(value: Any) -> list[str]:
 def _text(value: Any) -> str | None:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    return (collapse_ws(value) or None) if isinstance(value, str) else None
+    return (collapse(value) or None) if isinstance(value, str) else None
 
 
 def _crumb_name(item: dict[str, Any]) -> str | None:
@@ -163,66 +299,27 @@ def _breadcrumbs(node: dict[str, Any]) -> list[str]:
     return [n for n in map(_crumb_name, ordered) if n]
 
 
-def _apply_ld_article(meta: PageMetadata, node: dict[str, Any], base: str) -> None:
-    """Fill the fields of `meta` that a JSON-LD article node states (JSON-LD wins over OG)."""
-    meta.title = _text(node.get("headline")) or _text(node.get("name")) or meta.title
-    meta.authors = unique(_names(node.get("author"))) or meta.authors
-    meta.published = _text(node.get("datePublished")) or meta.published
-    meta.modified = _text(node.get("dateModified")) or meta.modified
-    meta.section = _text(node.get("articleSection")) or meta.section
-    meta.tags = unique(_keywords(node.get("keywords"))) or meta.tags
-    meta.image_url = absolute(base, _url_of(node.get("image"))) or meta.image_url
-    meta.description = _text(node.get("description")) or meta.description
-    meta.article_body = _text_block(node.get("articleBody")) or meta.article_body
-    meta.language = _text(node.get("inLanguage")) or meta.language
-    main = _url_of(node.get("mainEntityOfPage")) or _url_of(node.get("url"))
-    meta.og_url = meta.og_url or absolute(base, main)
-
-
 def _text_block(value: Any) -> str | None:
     """articleBody keeps its line breaks (they separate paragraphs)."""
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _read_json_ld(doc: Selector, meta: PageMetadata, base: str) -> None:
-    article_seen = False
-    for node in _ld_nodes(doc):
+
+def _read_json_ld(scripts: list[str], declared: Declarations) -> None:
+    for node in _ld_nodes(scripts):
         types = _types(node)
-        meta.ld_types |= types
-        if "BreadcrumbList" in types and not meta.breadcrumbs:
-            meta.breadcrumbs = _breadcrumbs(node)
-        if types & ARTICLE_TYPES and not article_seen:
-            _apply_ld_article(meta, node, base)
-            article_seen = True
+        declared.ld_types |= types
+        if "BreadcrumbList" in types:
+            declared.crumb_lists.append(node)
+        if types & ARTICLE_TYPES and not declared.article:
+            declared.article = node
 
 
-# --- OpenGraph and plain HTML ---------------------------------------------------------------
-
-
-def _read_meta_tags(doc: Selector, meta: PageMetadata, base: str) -> None:
-    tags = _meta_table(doc)
-    meta.page_title = collapse_ws(doc.xpath("//title/text()").get()) or None
-    meta.title = _first(_meta(tags, "og:title", "twitter:title"))
-    meta.description = _first(_meta(tags, "og:description", "description", "twitter:description"))
-    meta.canonical = absolute(base, doc.xpath('//link[@rel="canonical"]/@href').get())
-    meta.og_url = absolute(base, _first(_meta(tags, "og:url")))
-    meta.og_type = (_first(_meta(tags, "og:type")) or "").lower() or None
-    meta.site_name = _first(_meta(tags, "og:site_name"))
-    meta.authors = unique(a for a in _meta(tags, "author", "article:author") if "://" not in a)
-    meta.published = _first(_meta(tags, "article:published_time", "datepublished", "pubdate",
-                                  "publish-date", "date"))
-    meta.modified = _first(_meta(tags, "article:modified_time", "og:updated_time", "datemodified"))
-    meta.section = _first(_meta(tags, "article:section"))
-    meta.tags = unique(_meta(tags, "article:tag")) or unique(
-        _keywords(_first(_meta(tags, "keywords"))))
-    meta.image_url = absolute(base, _first(_meta(tags, "og:image", "og:image:url",
-                                                  "twitter:image")))
-    meta.language = collapse_ws(doc.xpath("/html/@lang").get()) or None
-
-
-def read_metadata(doc: Selector, url: str) -> PageMetadata:
+def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
     """The page's metadata; relative URLs made absolute against `url`."""
-    meta = PageMetadata()
-    _read_meta_tags(doc, meta, url)
-    _read_json_ld(doc, meta, url)
-    return meta
+    found = _declaring(tree)
+    declared = Declarations(base=url, tags=_meta_table(found["meta"]),
+                            page_title=_page_title(found["title"]),
+                            canonical=_canonical(found["link"]), html_lang=_html_lang(tree))
+    _read_json_ld(_ld_scripts(found["script"]), declared)
+    return PageMetadata(declared)

@@ -1,14 +1,17 @@
 """Extraction by a site's rules (`workers.sites`), with metadata as the fallback of every field.
 
-The page's own article is the FIRST element the rules' `article` selectors find; the related
-block and the article appended by infinite scroll are read first, then removed, so nothing of
-theirs can reach the body. When a rule finds nothing the field comes from metadata and a
-warning names the selector: `rules: no body via .entry-content p; taken from JSON-LD articleBody`.
+The page is the lexbor tree of `fastdom` (parsed once, shared with `metadata`); the rules'
+selectors run on it as CSS. The page's own article is the FIRST element the rules' `article`
+selectors find; the related block and the article appended by infinite scroll are read first,
+then removed, so nothing of theirs can reach the body; the article is then taken out of the
+page and read alone. When a rule finds nothing the field comes from metadata and a warning
+names the selector: `rules: no body via .entry-content p; taken from JSON-LD articleBody`.
 
 Drift: when the headline or body rule finds nothing, the site has most likely changed its
-markup. The page is still extracted, those fields by the generic path, and the article says so:
-`extraction.method` is "generic" and the first warning reads `drift: aawsat rules found no body
-(.entry-content p); generic extraction used` (the page worker counts these per site).
+markup. The page is still extracted, those fields by the generic path's helpers (on lxml,
+`fastdom.lxml_view`), and the article says so: `extraction.method` is "generic" and the first
+warning reads `drift: aawsat rules found no body (.entry-content p); generic extraction used`
+(the page worker counts these per site).
 """
 
 from __future__ import annotations
@@ -16,12 +19,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-
-from parsel import Selector, SelectorList
+from functools import lru_cache
 
 from workers.extract import dates
-from workers.extract.dom import absolute, attribute, drop, first_text, text_of, texts
+from workers.extract.dom import absolute
 from workers.extract.errors import NotAnArticle
+from workers.extract.fastdom import (
+    LexborHTMLParser,
+    LexborNode,
+    attribute,
+    detach,
+    drop,
+    first,
+    first_text,
+    has_text,
+    lxml_view,
+    node_lines,
+    node_text,
+    select,
+    text_at,
+    texts,
+)
+from workers.extract.fasttext import Noise, collapse, word_count
 from workers.extract.generic import (
     MIN_WORDS_WITHOUT_METADATA,
     best_paragraphs,
@@ -31,13 +50,9 @@ from workers.extract.generic import (
 )
 from workers.extract.metadata import PageMetadata
 from workers.extract.text import (
-    element_lines,
-    noise_pattern,
     parse_dateline,
-    remove_noise,
     split_caption_credit,
     unique,
-    word_count,
 )
 from workers.messages import Article, Extraction, Image, Related
 from workers.sites import CardRules, SiteRules
@@ -45,7 +60,7 @@ from workers.sites import CardRules, SiteRules
 Clean = Callable[[str | None], str]
 SAME_MOMENT = timedelta(minutes=1)  # a publish line has minutes; metadata may add seconds
 DRIFT_WARNING_PREFIX = "drift: "
-SCOPE_HEADLINE_XPATH = ".//h1"  # a drifted page's headline, when metadata has none
+SCOPE_HEADLINE = "h1"  # a drifted page's headline, when metadata has none
 
 
 @dataclass
@@ -77,63 +92,67 @@ class Context:
                 "generic extraction used")
 
 
+@lru_cache(maxsize=256)
+def _noise(strings: tuple[str, ...]) -> Noise:
+    """A site's noise strings, compiled once per process."""
+    return Noise(strings)
+
+
 def _cleaner(rules: SiteRules) -> Clean:
-    pattern = noise_pattern(rules.noise_strings)
-    return lambda text: remove_noise(text, pattern)
+    """Drops the site's noise from collapsed text (what `fastdom` and `metadata` give)."""
+    return _noise(rules.noise_strings).clean_collapsed
 
 
-def css(scope: Selector, selector: str) -> SelectorList[Selector]:
-    """The elements `selector` finds; none for a field the site has no rule for ("")."""
-    return scope.css(selector) if selector else SelectorList()
-
-
-def _first_article(doc: Selector, rules: SiteRules) -> Selector | None:
+def _first_article(doc: LexborNode, rules: SiteRules) -> LexborNode | None:
     for selector in rules.article:
-        found = doc.css(selector)
-        if found:
-            return found[0]
+        found = doc.css_first(selector)
+        if found is not None:
+            return found
     return None
 
 
 # --- related cards and the next article ------------------------------------------------------
 
 
-def _card_image(card: Selector, rules: CardRules, ctx: Context) -> Image:
-    img = css(card, rules.image)
-    caption_text = text_of(css(card, rules.caption)) or (attribute(img, ("alt", "title")) or "")
+def _card_image(card: LexborNode, rules: CardRules, ctx: Context) -> Image:
+    img = first(card, rules.image)
+    caption_text = text_at(card, rules.caption) or collapse(attribute(img, ("alt", "title")))
     caption, credit = split_caption_credit(ctx.clean(caption_text))
     src = attribute(img, ("src", "data-src"))
     return Image(url=absolute(ctx.url, src), caption=caption, credit=credit)
 
 
-def _card(card: Selector, rules: CardRules, ctx: Context) -> Related:
-    has_video = bool(css(card, rules.video_marker)) or (
-        bool(rules.video_label) and rules.video_label in text_of(card)
-    )
-    drop(card, [rules.video_marker] if rules.video_marker else [])
-    link = card.css(rules.link)
+def _card(card: LexborNode, rules: CardRules, ctx: Context) -> Related:
+    """One teaser card, taken out of the page (as the cards are dropped anyway) and read."""
+    detach(card)
+    markers = select(card, rules.video_marker)
+    has_video = bool(markers) or (bool(rules.video_label) and has_text(card, rules.video_label))
+    for marker in markers:  # its label would leak into the card's fields
+        detach(marker)
+    link = first(card, rules.link)
     return Related(
         url=absolute(ctx.url, attribute(link, ("href",))),
-        title=ctx.clean(text_of(link)) or None,
-        section=ctx.clean(text_of(css(card, rules.section))) or None,
-        summary=ctx.clean(text_of(css(card, rules.summary))) or None,
+        title=ctx.clean(node_text(link) if link is not None else "") or None,
+        section=ctx.clean(text_at(card, rules.section)) or None,
+        summary=ctx.clean(text_at(card, rules.summary)) or None,
         image=_card_image(card, rules, ctx),
         has_video=has_video,
-        dateline=parse_dateline(ctx.clean(text_of(css(card, rules.dateline)))),
+        dateline=parse_dateline(ctx.clean(text_at(card, rules.dateline))),
     )
 
 
-def read_related(doc: Selector, ctx: Context) -> list[Related]:
+def read_related(doc: LexborNode, ctx: Context) -> list[Related]:
+    """The related block's cards; each card leaves the page as it is read."""
     rules = ctx.rules.related
     if rules is None:
         return []
-    cards = [_card(card, rules, ctx) for card in doc.css(rules.card)]
+    cards = [_card(card, rules, ctx) for card in select(doc, rules.card)]
     return [c for c in cards if c.url or c.title]
 
 
-def read_next_article_url(doc: Selector, ctx: Context) -> str | None:
+def read_next_article_url(doc: LexborNode, ctx: Context) -> str | None:
     for selector, name in ctx.rules.next_article_url_sources:
-        href = attribute(doc.css(selector), (name,))
+        href = attribute(doc.css_first(selector), (name,))
         if href:
             return absolute(ctx.url, href)
     return None
@@ -142,7 +161,7 @@ def read_next_article_url(doc: Selector, ctx: Context) -> str | None:
 # --- the article's own fields -------------------------------------------------------------------
 
 
-def read_title(scope: Selector, ctx: Context) -> str:
+def read_title(scope: LexborNode, ctx: Context) -> str:
     title, _selector = first_text(scope, ctx.rules.headline)
     title = ctx.clean(title)
     if title:
@@ -150,7 +169,7 @@ def read_title(scope: Selector, ctx: Context) -> str:
     ctx.drift("title", ctx.rules.headline[0])
     candidates = (
         ("metadata", ctx.meta.title),
-        ("the page's <h1>", text_of(scope.xpath(SCOPE_HEADLINE_XPATH))),
+        ("the page's <h1>", text_at(scope, SCOPE_HEADLINE)),
         ("the page's <title>", fallback_title(ctx.meta)),
     )
     for source, candidate in candidates:
@@ -162,31 +181,31 @@ def read_title(scope: Selector, ctx: Context) -> str:
     return ""
 
 
-def _rule_paragraphs(scope: Selector, ctx: Context) -> list[str]:
+def _rule_paragraphs(scope: LexborNode, ctx: Context) -> list[str]:
     drop(scope, ctx.rules.body_drop)
-    lines = (line for p in scope.css(ctx.rules.body) for line in element_lines(p.root))
+    lines = (line for p in select(scope, ctx.rules.body) for line in node_lines(p))
     return [c for c in map(ctx.clean, lines) if c]
 
 
-def read_body(scope: Selector, ctx: Context) -> list[str]:
+def read_body(scope: LexborNode, ctx: Context) -> list[str]:
     body = _rule_paragraphs(scope, ctx)
     if body:
         return body
     body = [c for c in map(ctx.clean, body_from_article_body(ctx.meta.article_body)) if c]
     source = "JSON-LD articleBody" if body else None
     if not body:
-        body = [c for c in map(ctx.clean, best_paragraphs(scope)) if c]
+        body = [c for c in map(ctx.clean, best_paragraphs(lxml_view(scope))) if c]
         source = "the largest block of <p>" if body else None
     ctx.drift("body", ctx.rules.body)
     ctx.missed("body", ctx.rules.body, source)
     return body
 
 
-def read_lead_image(scope: Selector, ctx: Context) -> Image:
-    img = css(scope, ctx.rules.lead_image)
+def read_lead_image(scope: LexborNode, ctx: Context) -> Image:
+    img = first(scope, ctx.rules.lead_image)
     caption_text, _selector = first_text(scope, ctx.rules.lead_caption)
-    if not caption_text and img:
-        caption_text = attribute(img, ("alt", "title")) or ""
+    if not caption_text and img is not None:
+        caption_text = collapse(attribute(img, ("alt", "title")))
     caption, credit = split_caption_credit(ctx.clean(caption_text))
     src = absolute(ctx.url, attribute(img, ("src", "data-src")))
     if src is None and ctx.meta.image_url:
@@ -206,22 +225,28 @@ def _list_or_metadata(found: list[str], from_meta: list[str], what: str, selecto
     return cleaned
 
 
-def read_authors(scope: Selector, ctx: Context) -> list[str]:
+def read_authors(scope: LexborNode, ctx: Context) -> list[str]:
     found = [ctx.clean(t) for t in texts(scope, ctx.rules.author)] if ctx.rules.author else []
     return _list_or_metadata(found, ctx.meta.authors, "authors", ctx.rules.author, ctx)
 
 
-def read_tags(scope: Selector, ctx: Context) -> list[str]:
+def read_tags(scope: LexborNode, ctx: Context) -> list[str]:
     found = [ctx.clean(t) for t in texts(scope, ctx.rules.tags)] if ctx.rules.tags else []
     return _list_or_metadata(found, ctx.meta.tags, "tags", ctx.rules.tags, ctx)
 
 
-def read_section(doc: Selector, ctx: Context, title: str) -> str | None:
+def read_crumbs(doc: LexborNode, ctx: Context) -> list[str]:
+    """The breadcrumbs `read_section` needs (none when metadata names the section), read
+    from the page while the article is still in it."""
+    if ctx.meta.section:
+        return []
+    return ctx.meta.breadcrumbs or texts(doc, ctx.rules.breadcrumbs)
+
+
+def read_section(crumbs: list[str], ctx: Context, title: str) -> str | None:
     """The section's label: JSON-LD articleSection / article:section, then breadcrumbs."""
     if ctx.meta.section:
         return ctx.clean(ctx.meta.section) or None
-    crumbs = ctx.meta.breadcrumbs or (
-        texts(doc, ctx.rules.breadcrumbs) if ctx.rules.breadcrumbs else [])
     return section_from_breadcrumbs([ctx.clean(c) for c in crumbs], title)
 
 
@@ -242,7 +267,7 @@ def _line_moment(line: str, ctx: Context) -> datetime | None:
     return moment
 
 
-def read_published(scope: Selector, ctx: Context) -> str | None:
+def read_published(scope: LexborNode, ctx: Context) -> str | None:
     """Metadata's ISO date when present (exact, with its offset); the publish line is the
     site rule, read always: its absence is drift, a disagreement is reported."""
     line, _selector = first_text(scope, ctx.rules.publish_line)
@@ -257,7 +282,7 @@ def read_published(scope: Selector, ctx: Context) -> str | None:
     return dates.to_iso(chosen) if chosen else None
 
 
-def read_updated(scope: Selector, ctx: Context, published: str | None) -> str | None:
+def read_updated(scope: LexborNode, ctx: Context, published: str | None) -> str | None:
     line, _selector = first_text(scope, (ctx.rules.update_line,) if ctx.rules.update_line else ())
     moment = _metadata_moment(ctx.meta.modified, ctx) or _line_moment(line, ctx)
     if moment is None:
@@ -269,15 +294,15 @@ def read_updated(scope: Selector, ctx: Context, published: str | None) -> str | 
 # --- the whole page -----------------------------------------------------------------------------
 
 
-def _listing_links(doc: Selector, rules: SiteRules) -> int:
-    return sum(len(doc.css(selector)) for selector in rules.listing_link_selectors)
+def _listing_links(doc: LexborNode, rules: SiteRules) -> int:
+    return sum(len(select(doc, selector)) for selector in rules.listing_link_selectors)
 
 
-def refuse_non_article(doc: Selector, scope: Selector | None, ctx: Context) -> None:
+def refuse_non_article(doc: LexborNode, scope: LexborNode | None, ctx: Context) -> None:
     """Raise NotAnArticle for an error page or a listing: no headline and no body by the rules
     and a page that does not call itself an article (nor has an article's URL and text)."""
     headline, _ = first_text(scope or doc, ctx.rules.headline)
-    has_body = bool((scope or doc).css(ctx.rules.body))
+    has_body = first(scope or doc, ctx.rules.body) is not None
     if headline or has_body or ctx.meta.is_article:
         return
     page_title = ctx.meta.page_title or ""
@@ -296,9 +321,9 @@ def refuse_non_article(doc: Selector, scope: Selector | None, ctx: Context) -> N
     raise NotAnArticle(f"no headline and no body {via}")
 
 
-def _generic_finds_article(doc: Selector) -> bool:
+def _generic_finds_article(doc: LexborNode) -> bool:
     """Would the generic path take this page (that does not call itself an article)?"""
-    return word_count(" ".join(best_paragraphs(doc))) >= MIN_WORDS_WITHOUT_METADATA
+    return word_count(" ".join(best_paragraphs(lxml_view(doc)))) >= MIN_WORDS_WITHOUT_METADATA
 
 
 def _extraction(ctx: Context) -> Extraction:
@@ -311,27 +336,38 @@ def _extraction(ctx: Context) -> Extraction:
                       warnings=[drift, *ctx.warnings])
 
 
-def extract_site(doc: Selector, url: str, rules: SiteRules, meta: PageMetadata) -> Article:
-    """The article of `doc` by `rules`; NotAnArticle for a listing or an error page."""
+def _page_root(tree: LexborHTMLParser) -> LexborNode:
+    root = tree.root
+    if root is None:
+        raise NotAnArticle("the page has no document element")
+    return root
+
+
+def extract_site(tree: LexborHTMLParser, url: str, rules: SiteRules,
+                 meta: PageMetadata) -> Article:
+    """The article of the page `tree` by `rules`; NotAnArticle for a listing or an error
+    page. Reading takes the related cards, the appended article and the noise out of `tree`."""
     ctx = Context(url=url, rules=rules, meta=meta, clean=_cleaner(rules), tz=rules.tz)
+    doc = _page_root(tree)
     drop(doc, rules.noise_selectors)
     refuse_non_article(doc, _first_article(doc, rules), ctx)
-    related = read_related(doc, ctx)
     next_url = read_next_article_url(doc, ctx)
-    drop(doc, [s for s in (rules.related and rules.related.card, rules.next_article) if s])
-    scope = _first_article(doc, rules) or doc
+    related = read_related(doc, ctx)  # the cards leave the page as they are read
+    drop(doc, [rules.next_article] if rules.next_article else [])
+    article = _first_article(doc, rules)
+    crumbs = read_crumbs(doc, ctx)
+    scope = detach(article) if article is not None else doc
     title = read_title(scope, ctx)
     published = read_published(scope, ctx)
-    article = Article(
+    extracted = Article(
         url=url, canonical_url=meta.canonical or meta.og_url or url, site=rules.name,
-        title=title, subtitle=ctx.clean(text_of(css(scope, rules.subtitle))) or None,
-        section=read_section(doc, ctx, title), authors=read_authors(scope, ctx),
+        title=title, subtitle=ctx.clean(text_at(scope, rules.subtitle)) or None,
+        section=read_section(crumbs, ctx, title), authors=read_authors(scope, ctx),
         published_at=published, updated_at=read_updated(scope, ctx, published),
         lead_image=read_lead_image(scope, ctx), body=read_body(scope, ctx),
         tags=read_tags(scope, ctx), related=related, next_article_url=next_url,
         extraction=_extraction(ctx),
     )
-    if not article.title and not article.body:
+    if not extracted.title and not extracted.body:
         raise NotAnArticle("no headline and no body, by the rules or from metadata")
-    return article
-
+    return extracted

@@ -22,8 +22,10 @@ error_page_markers: [Page not found]
 ```
 
 A selector field takes one CSS selector or a list (tried in order; for single-selector fields
-the list is joined into one group). Every error names the file and the key:
-`sites/foo.yaml: 'domains' must be a list of host names`.
+the list is joined into one group). Selectors are plain CSS that both engines read: lexbor
+(selectolax) for the article's fields, cssselect (parsel) for the listing links; parsel's
+`::text`, `::attr()` and cssselect's `:contains()` are refused. Every error names the file and
+the key: `sites/foo.yaml: 'domains' must be a list of host names`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from parsel.csstranslator import css2xpath
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from workers.sites.rules import CardRules, SiteRules
 
@@ -109,6 +112,9 @@ class _Reader:
                 css2xpath(selector)
             except Exception as exc:  # cssselect's SelectorError and ExpressionError
                 raise self.fail(key, f"is not a valid CSS selector: {selector!r} ({exc})") from None
+            if not _lexbor_reads(selector):
+                raise self.fail(key, f"is a selector selectolax (lexbor) cannot read: {selector!r} "
+                                     "(use plain CSS: no ::text, ::attr() or :contains())")
         return found
 
     def selector(self, key: str) -> str:
@@ -123,6 +129,15 @@ class _Reader:
         reader = _Reader(value, self.where, f"{self.prefix}{key}.")
         reader.check_keys(known)
         return reader
+
+
+def _lexbor_reads(selector: str) -> bool:
+    """Can lexbor, which reads the article's fields, parse `selector`?"""
+    try:
+        LexborHTMLParser("<p></p>").css_first(selector)
+    except SelectolaxError:
+        return False
+    return True
 
 
 # --- identity --------------------------------------------------------------------------------

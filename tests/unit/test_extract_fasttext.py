@@ -1,0 +1,123 @@
+"""The site path's text and URL helpers give exactly what the reference versions give:
+`fasttext` against `text.collapse_ws` / `remove_noise` / `word_count`, `dom.join_url`
+against `urllib.parse.urljoin`, the page's text against the regular expression it replaced."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import workers.extract as extract
+from workers.extract.dom import join_url
+from workers.extract.fasttext import Noise, collapse, word_count
+from workers.extract.text import collapse_ws, noise_pattern, remove_noise
+from workers.extract.text import word_count as reference_word_count
+
+# Whitespace of every kind, invisible marks, letters, digits, punctuation, diacritics.
+TRICKY = (" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000"
+          "\u200b\u200e\u200f\u202a\u202e\u2066\u2069\ufeff\u00ad"
+          "abcXYZ019٠١٩_-–«»().,،؛:!?/ـًٌَُّْ أبتثجحخدذ")
+texts = st.text(alphabet=st.sampled_from(TRICKY), max_size=80) | st.text(max_size=80)
+
+
+@given(texts)
+@settings(max_examples=600)
+def test_collapse_is_collapse_ws(text: str) -> None:
+    assert collapse(text) == collapse_ws(text)
+
+
+def test_collapse_of_nothing() -> None:
+    assert collapse(None) == collapse("") == ""
+
+
+@given(texts)
+@settings(max_examples=600)
+def test_word_count_is_the_reference(text: str) -> None:
+    assert word_count(text) == reference_word_count(text)
+
+
+NOISE_WORDS = ("TT", "play-circle", "استمع إلى المقالة")
+noisy = st.lists(st.sampled_from(NOISE_WORDS) | texts, max_size=6).map(" ".join)
+
+
+@given(noisy)
+@settings(max_examples=400)
+def test_noise_clean_is_remove_noise(text: str) -> None:
+    noise = Noise(NOISE_WORDS)
+    expected = remove_noise(text, noise_pattern(NOISE_WORDS))
+    assert noise.clean(text) == expected
+    assert noise.clean_collapsed(collapse(text)) == expected
+
+
+def test_noise_without_words() -> None:
+    assert Noise(()).clean(" a\u200f  b ") == "a b"
+    assert Noise(("TT",)).clean_collapsed(None) == ""
+
+
+BASES = [
+    "http://127.0.0.1:8000/%D8%A7/5154321-x",
+    "https://aawsat.com/a/b/c?q=1#f",
+    "https://example.org",
+    "http://example.org/dir/",
+    "HTTP://Example.org/a;p?q",
+    "ftp://example.org/a/b",
+    "",
+]
+url_parts = st.sampled_from([
+    "http://", "https://", "//", "/", "./", "../", ".", "..", "a", "b/", "%D8%A7", ";p",
+    "?q=1", "?", "#", "#f", "mailto:x", "HTTPS://", "host.org", ":8000", "[::1]", " ", "\t",
+    "\n", "\\", "@", "x:y", "ftp://",
+])
+hrefs = st.lists(url_parts, min_size=1, max_size=6).map("".join)
+
+
+@given(st.sampled_from(BASES), hrefs)
+@settings(max_examples=1500)
+def test_join_url_is_urljoin(base: str, href: str) -> None:
+    try:
+        expected: str | type[ValueError] = urljoin(base, href)
+    except ValueError:
+        expected = ValueError
+    if expected is ValueError:
+        with pytest.raises(ValueError):
+            join_url(base, href)
+    else:
+        assert join_url(base, href) == expected
+
+
+@pytest.mark.parametrize("href", [
+    "https://aawsat.com/%D8%A7/5154321-x", "/styles/1037xauto/public/a.jpg",
+    "//cdn.example.org/a.jpg", "http://127.0.0.1:8000/x?y=1#z", "a/b", "../a", "?page=2",
+    "/a/./b", "/a/../b", "http://127.0.0.1:8000", "https://example.org?",
+])
+def test_join_url_on_the_links_pages_have(href: str) -> None:
+    base = "http://127.0.0.1:8000/%D8%A7%D9%84/5154321-x"
+    assert join_url(base, href) == urljoin(base, href)
+
+
+# --- the page's text: control characters found in its UTF-8 ------------------------------------
+
+CONTROLS = "".join(map(chr, range(0x20))) + "\x7f"
+pages = st.text(alphabet=st.sampled_from(CONTROLS + "<p>ab كلمة\ufffd\ud800"), min_size=1,
+                max_size=200)
+
+
+@given(pages)
+@settings(max_examples=600)
+def test_page_text_removes_what_the_pattern_removed(html: str) -> None:
+    head = html[:extract.SNIFF_CHARS]
+    controls = sum(1 for ch in head if ch < " " and ch not in "\t\n\r\f")
+    replaced = head.count("\ufffd")
+    binary = (controls > extract.MAX_CONTROL_SHARE * len(head)
+              or replaced > extract.MAX_REPLACEMENT_SHARE * len(head))
+    if html.isspace() or binary:
+        with pytest.raises(extract.NotAnArticle):
+            extract._page_text(html)
+        return
+    text, data = extract._page_text(html)
+    assert text == re.sub("[\x00-\x08\x0b\x0e-\x1f\x7f]", "", html).replace("\x0c", " ")
+    assert data == text.encode("utf-8", "surrogatepass")
