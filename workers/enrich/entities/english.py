@@ -55,18 +55,18 @@ def role_before(segment: Segment, cover: Cover, index: int) -> str | None:
 def capitalized_runs(segment: Segment, cover: Cover) -> Iterator[tuple[int, int]]:
     """[first, last] token indexes of runs of capitalized words that no span covers."""
     particles = english_words().particles
-    tokens = segment.tokens
+    tokens, words = segment.tokens, segment.words
     index = 0
-    while index < len(tokens):
-        if cover[index] is not None or not _capitalized(tokens[index]):
+    while index < segment.count:
+        if cover[index] is not None or not words[index][:1].isupper():
             index += 1
             continue
         last = index
-        while last + 1 < len(tokens) and cover[last + 1] is None and not (
+        while last + 1 < segment.count and cover[last + 1] is None and not (
                 tokens[last + 1].hard_before or tokens[last + 1].quote_before) and (
-                _capitalized(tokens[last + 1]) or tokens[last + 1].text in particles):
+                words[last + 1][:1].isupper() or words[last + 1] in particles):
             last += 1
-        while last > index and tokens[last].text in particles:
+        while last > index and words[last] in particles:
             last -= 1
         yield index, last
         index = last + 1

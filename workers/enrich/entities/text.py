@@ -1,18 +1,24 @@
-"""Segments of an article as the entity rules see them: folded text, a flat form for the
-automaton, and word tokens with what separates them.
+"""Segments of an article as the entity rules see them: folded text, its words and their
+offsets, and word tokens with what separates them.
 
 Folding (diacritics, tatweel and bidi marks gone; alef/hamza forms, alef maqsura and taa
 marbuta unified; digits as ASCII) is `workers.enrich.normalize.fold_text`, shared with the
 other enrichers and cached per paragraph. The flat form replaces every non-word character by a
 space, one for one, so an offset in it is an offset in the folded text, and the folded text
 maps back to the article's own characters.
+
+Cost is what matters here (the whole enrichment has a budget of a few milliseconds per
+article): a segment's words and offsets are built by C-level passes (`re.sub`, `str.split`,
+`itertools`), and a `Token` only for the words a rule reads.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate, compress, count
+from operator import add
 
 from workers.enrich.normalize import REMOVED_CHARS, FoldedText, fold_letters, fold_text
 
@@ -20,9 +26,8 @@ _NON_WORD = re.compile(r"[\W_]")
 _WORD = re.compile(r"[^\W_]+")
 _SPACES = re.compile(r"\s+")
 _REMOVED = re.compile(f"[{REMOVED_CHARS}]")
+_NON_WORD_OR_SPACE = re.compile(r"[^\w ]")  # with "_": `_NON_WORD`, less the spaces
 _MAY_BE_DEFINITE = frozenset("اوفبكل")
-_MAY_BE_DEFINITE = frozenset("اوفبكل")
-_TOKEN = re.compile(r"([\W_]*)([^\W_]+)")
 _TANWEEN = re.compile("[\u064b-\u064d]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
@@ -44,19 +49,66 @@ class Token:  # not frozen: a frozen dataclass costs twice as much to build, per
 
     @property
     def quote_before(self) -> bool:
-        return bool(self.gap) and _QUOTE.search(self.gap) is not None
+        return bool(self.gap) and QUOTE.search(self.gap) is not None
 
 
-@dataclass(eq=False)
+class Tokens(dict[int, Token]):
+    """A segment's tokens by index, each built when first read: the rules read the words
+    near their trigger words, not all of them, so a paragraph costs its word list (built by
+    C-level splitting) and a Token for the few words a rule looks at. Read it like a list
+    (`tokens[i]`, `tokens[-1]`); its length is `Segment.count`, not `len()`. (It holds the
+    segment's lists, not the segment: no reference cycle for the garbage collector.)"""
+
+    __slots__ = ("folded", "starts", "words")
+
+    def __init__(self, folded: FoldedText, words: list[str], starts: list[int]) -> None:
+        self.folded, self.words, self.starts = folded, words, starts  # (empty: dict.__new__)
+
+    def __missing__(self, index: int) -> Token:
+        words, starts = self.words, self.starts
+        position = index + len(words) if index < 0 else index
+        if not 0 <= position < len(words):
+            raise IndexError(index)
+        word, start = words[position], starts[position]
+        previous = position - 1
+        gap = self.folded.text[starts[previous] + len(words[previous]) if position else 0:start]
+        token = Token(start, start + len(word), word, gap != " " and gap_is_hard(gap), gap,
+                      word[0] in _MAY_BE_DEFINITE and _definite(self.folded, start, word))
+        self[index] = token
+        return token
+
+
 class Segment:
-    """One piece of an article's text: the title, subtitle, caption or one paragraph."""
+    """One piece of an article's text: the title, subtitle, caption or one paragraph.
 
-    index: int
-    folded: FoldedText
-    padded: str  # " " + flat form + " ": every word has a space on each side
-    tokens: tuple[Token, ...]
-    tanween: bool  # the original has tanween somewhere (names never take it)
-    starts: list[int]  # each token's start
+    Its words are parallel lists (`words` folded, `starts` their offsets in the folded
+    text); `tokens[i]` is word i as a `Token`, with what comes before it."""
+
+    __slots__ = (
+        "_tanween_at",
+        "count",
+        "flat",
+        "folded",
+        "index",
+        "starts",
+        "tanween",
+        "tokens",
+        "triggers",
+        "words",
+    )
+
+    def __init__(self, index: int, folded: FoldedText, flat: str, words: list[str],
+                 starts: list[int], tanween: bool) -> None:
+        self.index = index
+        self.folded = folded
+        self.flat = flat  # the folded text, its non-word characters as spaces (one for one)
+        self.words = words  # folded
+        self.starts = starts
+        self.count = len(words)
+        self.tanween = tanween  # the original has tanween somewhere (names never take it)
+        self.tokens = Tokens(folded, words, starts)
+        self.triggers: list[tuple[int, int]] | None = None  # (word, rule bits): arabic.py
+        self._tanween_at: list[int] | None = None
 
     @property
     def text(self) -> str:
@@ -68,8 +120,44 @@ class Segment:
         if end <= start:
             return ""
         folded = self.folded
-        stop = folded.origin(end) if end < len(folded.text) else len(folded.original)
-        return folded.original[folded.origin(start):stop].rstrip()
+        offsets = folded.offsets  # `FoldedText.origin`, inlined: this runs for every mention
+        if offsets is None:  # folding kept every character: the offsets are the same
+            return folded.original[start:end].rstrip()
+        stop = offsets[end] if end < len(offsets) else len(folded.original)
+        return folded.original[offsets[start]:stop].rstrip()
+
+    def has_tanween(self, start: int, end: int) -> bool:
+        """Whether `surface(start, end)` has tanween (names never take it), without
+        building it: tanween is folded away, so each one is kept as the folded offset it
+        precedes (`bisect_right` of its original offset), and the surface has one exactly
+        when one of those lies in (start, end]."""
+        if not self.tanween:
+            return False
+        after = self._tanween_at
+        if after is None:
+            offsets = self.folded.offsets or ()  # tanween is folded away: never None here
+            after = self._tanween_at = [bisect_right(offsets, match.start())
+                                        for match in _TANWEEN.finditer(self.folded.original)]
+        index = bisect_right(after, start)
+        return index < len(after) and after[index] <= end
+
+    def end(self, index: int) -> int:
+        """Where word `index` ends: `Token.end`."""
+        return self.starts[index] + len(self.words[index])
+
+    def gap(self, index: int) -> str:
+        """The characters before word `index` (after the word before it): `Token.gap`."""
+        return self.folded.text[self.end(index - 1) if index else 0:self.starts[index]]
+
+    def hard_before(self, index: int) -> bool:
+        """`Token.hard_before` of word `index`, without building the token."""
+        gap = self.gap(index)
+        return gap != " " and gap_is_hard(gap)
+
+    def definite(self, index: int) -> bool:
+        """`Token.definite` of word `index`, without building the token."""
+        word = self.words[index]
+        return word[0] in _MAY_BE_DEFINITE and _definite(self.folded, self.starts[index], word)
 
     def token_at(self, start: int) -> int | None:
         """The index of the token starting at folded offset `start`."""
@@ -88,10 +176,10 @@ def plain_name(text: str) -> str:
 
 
 _HARD_GAP = re.compile("[" + re.escape("".join(sorted(HARD_SEPARATORS))) + "]|\\s-|-\\s")
-_QUOTE = re.compile("[«»\"“”]")
+QUOTE = re.compile("[«»\"“”]")
 
 
-def _gap_is_hard(gap: str) -> bool:
+def gap_is_hard(gap: str) -> bool:
     """Punctuation that ends a name, or a spaced dash («كييف - موسكو»)."""
     return bool(gap) and _HARD_GAP.search(gap) is not None
 
@@ -112,17 +200,19 @@ def _definite(folded: FoldedText, start: int, word: str) -> bool:
 
 
 def make_segment(index: int, text: str) -> Segment:
+    """The segment of `text`, folded by `fold_text` (cached: the other enrichers fold the
+    same paragraphs) and split into words at C speed: the flat form has only word characters
+    and spaces, so its words are what `str.split(" ")` leaves that is not empty, and their
+    offsets follow from the lengths of the pieces."""
     folded = fold_text(text)
-    body = folded.text
-    tokens = []
-    may_be_definite = _MAY_BE_DEFINITE
-    for match in _TOKEN.finditer(body):
-        gap, word = match.group(1, 2)
-        start = match.start(2)
-        tokens.append(Token(start, match.end(2), word, gap != " " and _gap_is_hard(gap), gap,
-                            word[0] in may_be_definite and _definite(folded, start, word)))
-    return Segment(index, folded, " " + _NON_WORD.sub(" ", body) + " ", tuple(tokens),
-                   _TANWEEN.search(folded.original) is not None, [t.start for t in tokens])
+    flat = _NON_WORD_OR_SPACE.sub(" ", folded.text)
+    if "_" in flat:
+        flat = flat.replace("_", " ")
+    pieces = flat.split(" ")
+    # a piece's offset: the lengths of the pieces before it, and one space after each
+    starts = list(compress(map(add, accumulate(map(len, pieces), initial=0), count()), pieces))
+    return Segment(index, folded, flat, list(filter(None, pieces)), starts,
+                   folded.offsets is not None and _TANWEEN.search(folded.original) is not None)
 
 
 def is_english(text: str) -> bool:

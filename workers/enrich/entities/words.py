@@ -19,6 +19,8 @@ PROCLITICS = ("و", "ف", "ب", "ل", "ك")  # one letter each; two may stack (�
 PRONOUN_SUFFIXES = ("ه", "ها", "هم", "هما")  # «زعيمه مقتدى الصدر»
 FEMININE = "ه"  # taa marbuta, folded
 SOUND_PLURALS = ("ون", "ين", "ات", "يون", "يين")
+CONJUNCTIONS = "وف"  # a leading و or ف that the rules take off a word («وزير» is not one:
+BARE_LETTERS = 3  # only a word of more than three letters loses it)
 
 
 def fold_all(words: Iterable[str]) -> frozenset[str]:
@@ -49,6 +51,12 @@ class ArabicWords:
     given_strong: frozenset[str]
     given_weak: frozenset[str]
     nisba: dict[str, str]  # folded form → country code (or bloc)
+    # Worked out once, so that a rule tests a word with one set lookup: the words that are,
+    # or after a leading conjunction و/ف (`CONJUNCTIONS`) are, a role head; likewise for an
+    # organization head (always tested without its conjunction); every known given name.
+    head_forms: frozenset[str] = frozenset()
+    org_head_forms: frozenset[str] = frozenset()
+    given: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,16 @@ class EnglishWords:
     demonyms: dict[str, str]  # demonym → country code
 
 
+def _conjoined(words: frozenset[str]) -> frozenset[str]:
+    """The words behind a conjunction, where `arabic._bare` would take it off again."""
+    return frozenset(c + w for w in words for c in CONJUNCTIONS if len(c + w) > BARE_LETTERS)
+
+
+def _unconjoined(words: frozenset[str]) -> frozenset[str]:
+    """The words `arabic._bare` leaves as they are."""
+    return frozenset(w for w in words if not (len(w) > BARE_LETTERS and w[0] in CONJUNCTIONS))
+
+
 def _with_suffixes(heads: frozenset[str]) -> frozenset[str]:
     return heads | {h + s for h in heads if not h.startswith(ARTICLE) for s in PRONOUN_SUFFIXES}
 
@@ -69,16 +87,21 @@ def arabic_words() -> ArabicWords:
     data = load_data("entity_words")["ar"]
     given = load_data("given_names")
     words = {key: fold_all(data[key]) for key in data}
+    role_heads = _with_suffixes(words["role_heads"])
+    given_strong = fold_all(given["strong"]) - fold_all(given["weak"])
     return ArabicWords(
-        role_heads=_with_suffixes(words["role_heads"]), honorifics=words["honorifics"],
+        role_heads=role_heads, honorifics=words["honorifics"],
         role_skip=words["role_skip"], role_glue=words["role_glue"],
         particles=words["name_particles"], stop=words["stop"], org_heads=words["org_heads"],
         org_chain_heads=words["org_chain_heads"], org_chain_stop=words["org_chain_stop"],
         settlement_heads=words["place_settlement_heads"],
         feature_heads=words["place_feature_heads"],
-        given_strong=fold_all(given["strong"]) - fold_all(given["weak"]),
+        given_strong=given_strong,
         given_weak=fold_all(given["weak"]),
         nisba=_arabic_nisbas(),
+        head_forms=role_heads | _conjoined(role_heads),
+        org_head_forms=_unconjoined(words["org_heads"]) | _conjoined(words["org_heads"]),
+        given=given_strong | fold_all(given["weak"]),
     )
 
 
