@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,25 +20,6 @@ from workers.store import StoreConsumer
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_CONTENT = ROOT / "replica" / "content"
-
-
-@contextmanager
-def replica_server(content_dir: Path | None = None) -> Iterator[str]:
-    """The replica as a subprocess on a free loopback port; yields its base URL."""
-    command = [sys.executable, "-m", "replica.server", "--port", "0"]
-    if content_dir:
-        command += ["--content-dir", str(content_dir)]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().strip()
-        assert line.startswith("READY "), f"replica did not start: {line!r}"
-        yield line.removeprefix("READY ")
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def copy_content(tmp_path: Path) -> Path:

@@ -4,8 +4,6 @@ through the page worker's work (`page_result` + `publish`) into a real Redis, an
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -16,7 +14,7 @@ import redis
 
 from replica.content import load_articles
 from replica.render import absolute, render_article_page
-from tests.unit.test_replica import read_ready_line
+from tests.replica_process import replica_server
 from workers.keys import DRIFT_WINDOW, key
 from workers.messages import RawPage, Result
 from workers.monitor.drift import drift_summaries, drift_summary
@@ -31,15 +29,8 @@ SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 @pytest.fixture(scope="module")
 def drifted_replica() -> Iterator[str]:
     """The Arabic replica with drifted article markup, on a free loopback port."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "replica.server", "--port", "0", "--markup", "drifted"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
-    )
-    try:
-        yield read_ready_line(process)
-    finally:
-        process.terminate()
-        process.wait(10)
+    with replica_server("--markup", "drifted") as url:
+        yield url
 
 
 def fetch(url: str) -> tuple[str, bytes]:

@@ -17,9 +17,9 @@ from tests.integration.harness import (
     copy_content,
     crawl,
     drain,
-    replica_server,
     service_env,
 )
+from tests.replica_process import replica_server
 from workers.app import make_app
 from workers.config import load_settings
 from workers.keys import key
@@ -54,7 +54,8 @@ def run_three_crawls(db_url: str, redis_url: str, prefix: str, tmp_path: Path) -
     expected = len(load_articles(content))
     env = service_env(redis_url, prefix, db_url, tmp_path / "home")
     storage = open_storage(db_url)
-    with replica_server(content) as base_url, celery_worker(env, tmp_path / "worker.log") as worker:
+    worker_log = tmp_path / "worker.log"
+    with replica_server(content_dir=content) as base_url, celery_worker(env, worker_log) as worker:
         first = crawl_and_store(env, base_url, tmp_path, storage, worker)
         assert first.counts.get("stored") == expected, first
         assert storage.count_articles() == expected

@@ -13,7 +13,8 @@ from rich.console import Console
 import workers.sites
 from replica.content import load_articles
 from replica.render import render_article_page
-from tests.integration.harness import replica_server, service_env
+from tests.integration.harness import service_env
+from tests.replica_process import replica_server
 from workers.config import Settings, load_settings
 from workers.extract import extract_with
 from workers.reprocess import ReprocessJob

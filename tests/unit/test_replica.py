@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import select
 import shutil
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -34,6 +30,7 @@ from replica.content import (
     load_articles,
 )
 from replica.site import ReplicaSite
+from tests.replica_process import replica_server
 
 REPO = Path(__file__).resolve().parents[2]
 # Copies of ../shared/seed/ (the seed page's visible text and its expected records).
@@ -370,35 +367,8 @@ def test_edits_are_served_without_a_restart(tmp_path: Path) -> None:
 
 @pytest.fixture
 def server_url() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "replica.server", "--port", "0"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield read_ready_line(proc)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        assert proc.stdout is not None and proc.stderr is not None
-        proc.stdout.close()
-        proc.stderr.close()
-
-
-def read_ready_line(proc: subprocess.Popen[str], timeout: float = 20.0) -> str:
-    assert proc.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if ready:
-            line = proc.stdout.readline()
-            if line.startswith("READY "):
-                return line.split()[1]
-        if proc.poll() is not None:
-            break
-    raise AssertionError(f"no READY line from the replica server (exit {proc.poll()})")
+    with replica_server() as url:
+        yield url
 
 
 def test_server_process_serves_feed_and_article(

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -30,12 +28,12 @@ from replica.content import (
 )
 from replica.server import parse_args
 from replica.site import ReplicaSite
+from tests.replica_process import replica_server
 from tests.unit.test_replica import (
     collapse,
     has_class,
     head_meta,
     main_visible_text,
-    read_ready_line,
     render_card_links,
 )
 
@@ -340,21 +338,8 @@ def test_the_site_and_the_server_take_the_markup() -> None:
 
 @pytest.fixture
 def english_server_url() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "replica.server", "--edition", "en", "--port", "0"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield read_ready_line(proc)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        assert proc.stdout is not None and proc.stderr is not None
-        proc.stdout.close()
-        proc.stderr.close()
+    with replica_server("--edition", "en") as url:
+        yield url
 
 
 def test_english_server_process_answers_on_loopback(

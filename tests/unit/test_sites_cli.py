@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from replica.content import SEED_ARTICLE_ID, load_articles
 from replica.render import absolute
-from tests.unit.test_replica import read_ready_line
+from tests.replica_process import replica_server
 from workers import sites, sites_cli
 from workers.cli import app
 
@@ -37,15 +35,8 @@ def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def replica(*options: str) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "replica.server", "--port", "0", *options],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
-    )
-    try:
-        yield read_ready_line(process)
-    finally:
-        process.terminate()
-        process.wait(10)
+    with replica_server(*options) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
