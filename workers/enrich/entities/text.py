@@ -123,8 +123,10 @@ class Segment:
         offsets = folded.offsets  # `FoldedText.origin`, inlined: this runs for every mention
         if offsets is None:  # folding kept every character: the offsets are the same
             return folded.original[start:end].rstrip()
-        stop = offsets[end] if end < len(offsets) else len(folded.original)
-        return folded.original[offsets[start]:stop].rstrip()
+        length = len(offsets)
+        begin = offsets[start] if start < length else len(folded.original)
+        stop = offsets[end] if end < length else len(folded.original)
+        return folded.original[begin:stop].rstrip()
 
     def has_tanween(self, start: int, end: int) -> bool:
         """Whether `surface(start, end)` has tanween (names never take it), without
