@@ -16,13 +16,13 @@ from crawler.spiders.news import NewsSpider
 from workers.config import Settings, load_settings
 from workers.keys import key
 from workers.messages import utc_now_iso
-from workers.redisconn import embedded_url, redis_client, resolve_redis_url
+from workers.redisconn import redis_client, redis_url_for
 
 
 class CrawlRecord:
     def __init__(self, settings: Settings, crawler: Crawler) -> None:
         self.prefix = settings.prefix
-        self.redis = redis_client(resolve_redis_url(settings) or embedded_url(settings))
+        self.redis = redis_client(redis_url_for(settings))
         self.stats = crawler.stats
 
     @classmethod

@@ -11,7 +11,7 @@ from scrapy.exceptions import NotConfigured
 
 from workers.config import Settings, load_settings
 from workers.keys import PAGES_QUEUE, key
-from workers.redisconn import embedded_url, redis_client, resolve_redis_url
+from workers.redisconn import redis_client, redis_url_for
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class CeleryHandoffPipeline:
     def __init__(self, settings: Settings, crawler: Crawler) -> None:
         from workers.app import celery_app  # cheap: no task code is imported
 
-        redis_url = resolve_redis_url(settings) or embedded_url(settings)
+        redis_url = redis_url_for(settings)
         self.prefix = settings.prefix
         self.redis = redis_client(redis_url)
         self.celery = celery_app

@@ -11,7 +11,7 @@ from kombu import Queue
 
 from workers.config import Settings, load_settings
 from workers.keys import ALL_QUEUES, CRAWL_QUEUE, PAGES_QUEUE
-from workers.redisconn import celery_broker_url, embedded_url, resolve_redis_url
+from workers.redisconn import celery_broker_url, redis_url_for
 
 # The broker's visibility timeout must exceed the longest task: an unacked task is
 # redelivered after it, so a shorter one would run a slow task twice.
@@ -53,7 +53,7 @@ def celery_config(settings: Settings, redis_url: str) -> dict[str, object]:
 
 def make_app(settings: Settings | None = None) -> Celery:
     settings = settings or load_settings()
-    redis_url = resolve_redis_url(settings) or embedded_url(settings)
+    redis_url = redis_url_for(settings)
     app = Celery("akhbar", include=["workers.tasks"])
     app.conf.update(celery_config(settings, redis_url))
     return app

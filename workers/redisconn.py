@@ -129,6 +129,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def resolve_redis_url(settings: Settings) -> str | None:
-    """REDIS_URL if set, else a live embedded Redis's URL, else None (start one)."""
-    return settings.redis_url or live_embedded_url(settings)
+def redis_url_for(settings: Settings) -> str:
+    """REDIS_URL, else the embedded Redis's socket under AKHBAR_HOME (whoever started it)."""
+    return settings.redis_url or embedded_url(settings)

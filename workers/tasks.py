@@ -15,14 +15,14 @@ from workers.app import celery_app
 from workers.config import load_settings
 from workers.enrich.neardup import RedisStoryIndex
 from workers.pages import page_result, publish
-from workers.redisconn import embedded_url, redis_client, resolve_redis_url
+from workers.redisconn import redis_client, redis_url_for
 
 log = logging.getLogger(__name__)
 
 
 def _redis_url() -> str:
     settings = load_settings()
-    return resolve_redis_url(settings) or embedded_url(settings)
+    return redis_url_for(settings)
 
 
 @functools.cache
