@@ -16,7 +16,9 @@ on the same pages, side by side:
      hash, language, word count).
 
 Both extractors get the page as decoded text and its URL; each is warmed up on one page first
-(lingua loads its models on first use), then timed over all pages by the wall clock.
+(lingua loads its models on first use), then timed by the wall clock, taking turns (page by
+page on the benchmark pages, round by round on the replica) so that load from elsewhere on
+a shared machine weighs on both alike; the replica's ratio is the median of paired timings.
 """
 
 from __future__ import annotations
@@ -134,25 +136,36 @@ def trafilatura_text(html: str, url: str) -> str:
     return trafilatura.extract(html, url=url) or ""
 
 
-def timed_run(name: str, extractor: Callable[[str, str], str], pages: list[Page],
-              progress: Progress) -> tuple[Score, dict[str, str]]:
-    """Every page through `extractor` (after one warm-up call), timed; scores per page."""
-    extractor(pages[0].html, pages[0].url)
-    task = progress.add_task(name, total=len(pages))
-    outputs: dict[str, str] = {}
-    elapsed = 0.0
-    for page in pages:
-        start = time.perf_counter()
-        outputs[page.page_id] = extractor(page.html, page.url)
-        elapsed += time.perf_counter() - start
+def timed_runs(extractors: dict[str, Callable[[str, str], str]], pages: list[Page],
+               progress: Progress) -> list[Score]:
+    """Every page through every extractor (after one warm-up call each), timed, and scored.
+
+    The extractors take turns page by page, in an order that rotates, so a burst of load
+    from elsewhere on a shared machine falls on both alike instead of on whichever ran then.
+    """
+    for extractor in extractors.values():
+        extractor(pages[0].html, pages[0].url)
+    task = progress.add_task(" vs ".join(extractors), total=len(pages))
+    names = list(extractors)
+    outputs: dict[str, dict[str, str]] = {name: {} for name in names}
+    elapsed = dict.fromkeys(names, 0.0)
+    for n, page in enumerate(pages):
+        for name in names[n % len(names):] + names[:n % len(names)]:
+            start = time.perf_counter()
+            outputs[name][page.page_id] = extractors[name](page.html, page.url)
+            elapsed[name] += time.perf_counter() - start
         progress.advance(task)
+    return [_score(name, outputs[name], pages, elapsed[name]) for name in names]
+
+
+def _score(name: str, outputs: dict[str, str], pages: list[Page], elapsed: float) -> Score:
     score = Score(name=name, pages=len(pages), pages_per_second=len(pages) / elapsed)
     for page in pages:
         score.per_page[page.page_id] = list(prf(outputs[page.page_id], page.gold))
     values = list(score.per_page.values())
     score.precision, score.recall, score.f1 = (sum(v[i] for v in values) / len(values)
                                                for i in range(3))
-    return score, outputs
+    return score
 
 
 # --- fields against the ground truth (akhbar only) ------------------------------------------
@@ -201,22 +214,49 @@ def site_text(html: str, url: str) -> str:
     return extract_article(html, url, site="aawsat").text
 
 
-def pages_per_second(extractor: Callable[[str, str], str], pages: list[Page]) -> float:
-    """Median over REPLICA_REPEATS timings, each of as many rounds over `pages` as fill
-    REPLICA_SECONDS (the site path takes under a millisecond a page: one round over 35 pages
-    is too short to time on a shared machine)."""
+@dataclass
+class Rates:
+    """Pages per second of two extractors on the same pages, timed in alternation."""
+
+    first: float
+    second: float
+    ratio: float  # median over the repeats of first / second, each repeat timed back to back
+
+
+def _rounds_for(extractor: Callable[[str, str], str], pages: list[Page]) -> int:
+    """How many rounds over `pages` fill REPLICA_SECONDS (one round of the site path over
+    35 pages is too short to time on a shared machine); the first round warms up."""
     start = time.perf_counter()
-    for page in pages:  # warm-up, and the measure of one round
+    for page in pages:
         extractor(page.html, page.url)
-    rounds = max(1, round(REPLICA_SECONDS / (time.perf_counter() - start)))
-    rates = []
-    for _ in range(REPLICA_REPEATS):
-        start = time.perf_counter()
-        for _ in range(rounds):
-            for page in pages:
-                extractor(page.html, page.url)
-        rates.append(rounds * len(pages) / (time.perf_counter() - start))
-    return statistics.median(rates)
+    return max(1, round(REPLICA_SECONDS / (time.perf_counter() - start)))
+
+
+def _rate(extractor: Callable[[str, str], str], pages: list[Page], rounds: int) -> float:
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for page in pages:
+            extractor(page.html, page.url)
+    return rounds * len(pages) / (time.perf_counter() - start)
+
+
+def paired_rates(first: Callable[[str, str], str], second: Callable[[str, str], str],
+                 pages: list[Page]) -> Rates:
+    """Pages per second of each (median of REPLICA_REPEATS timings) and their ratio, the two
+    timed back to back in each repeat, in alternating order."""
+    rounds = (_rounds_for(first, pages), _rounds_for(second, pages))
+    firsts, seconds, ratios = [], [], []
+    for repeat in range(REPLICA_REPEATS):
+        if repeat % 2:
+            b = _rate(second, pages, rounds[1])
+            a = _rate(first, pages, rounds[0])
+        else:
+            a = _rate(first, pages, rounds[0])
+            b = _rate(second, pages, rounds[1])
+        firsts.append(a)
+        seconds.append(b)
+        ratios.append(a / b)
+    return Rates(statistics.median(firsts), statistics.median(seconds), statistics.median(ratios))
 
 
 Step = Callable[[str, LexborHTMLParser, str, PageMetadata], Article]
@@ -279,13 +319,13 @@ def score_table(scores: list[Score], pages: int) -> Table:
     return table
 
 
-def replica_table(site_pps: float, traf_pps: float, pages: int) -> Table:
+def replica_table(rates: Rates, pages: int) -> Table:
     table = Table(title=f"Replica: {pages} article pages, site-rules path vs trafilatura")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    table.add_row("site rules (extract_article, site='aawsat') pages/s", f"{site_pps:.1f}")
-    table.add_row("trafilatura.extract (defaults) pages/s", f"{traf_pps:.1f}")
-    table.add_row("site rules / trafilatura", f"{site_pps / traf_pps:.1f}×")
+    table.add_row("site rules (extract_article, site='aawsat') pages/s", f"{rates.first:.1f}")
+    table.add_row("trafilatura.extract (defaults) pages/s", f"{rates.second:.1f}")
+    table.add_row("site rules / trafilatura (median of paired timings)", f"{rates.ratio:.1f}×")
     return table
 
 
@@ -312,13 +352,11 @@ def main() -> None:
     pages = load_pages(args.data)
     replica = replica_pages()
     with Progress(console=console, transient=True) as progress:
-        akhbar, _ = timed_run("akhbar generic", akhbar_text, pages, progress)
-        traf, _ = timed_run("trafilatura.extract", trafilatura_text, pages, progress)
+        akhbar, traf = timed_runs({"akhbar generic": akhbar_text,
+                                   "trafilatura.extract": trafilatura_text}, pages, progress)
         fields = field_agreement(pages, progress)
-        task = progress.add_task("replica and stage costs", total=4)
-        site_pps = pages_per_second(site_text, replica)
-        progress.advance(task)
-        traf_replica_pps = pages_per_second(trafilatura_text, replica)
+        task = progress.add_task("replica and stage costs", total=3)
+        rates = paired_rates(site_text, trafilatura_text, replica)
         progress.advance(task)
         costs = {"generic (benchmark pages)": path_costs(pages, generic_step, by_rules=False)}
         progress.advance(task)
@@ -331,15 +369,16 @@ def main() -> None:
     for name, share in fields.items():
         fields_table.add_row(name, f"{share:.1%}")
     console.print(fields_table)
-    console.print(replica_table(site_pps, traf_replica_pps, len(replica)))
+    console.print(replica_table(rates, len(replica)))
     console.print(costs_table("Where extract_article's time goes", costs))
     if args.json:
         report: dict[str, Any] = {
             "pages": len(pages),
             "scores": [_score_json(s, args.per_page) for s in (akhbar, traf)],
             "fields": fields,
-            "replica": {"pages": len(replica), "site_pages_per_second": site_pps,
-                        "trafilatura_pages_per_second": traf_replica_pps},
+            "replica": {"pages": len(replica), "site_pages_per_second": rates.first,
+                        "trafilatura_pages_per_second": rates.second,
+                        "site_over_trafilatura": rates.ratio},
             "ms_per_page_by_stage": costs,
         }
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")

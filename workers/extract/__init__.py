@@ -17,12 +17,12 @@ from parsel import Selector
 from workers.extract.decode import decode_html
 from workers.extract.errors import ExtractionError, NotAnArticle
 from workers.extract.fastdom import parse_html
-from workers.extract.fasttext import word_count
 from workers.extract.generic import extract_generic
 from workers.extract.language import declared_language, detect_language
 from workers.extract.links import listing_article_links
 from workers.extract.metadata import PageMetadata, read_metadata
 from workers.extract.site import extract_site
+from workers.extract.text import word_count
 from workers.messages import Article
 from workers.sites import SiteRules, get_site, site_for_url
 

@@ -27,8 +27,11 @@ from hijridate import Hijri
 RIYADH = timezone(timedelta(hours=3), "Asia/Riyadh")
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NON_ASCII_DIGIT = re.compile("[٠-٩۰-۹]")
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
-_ALEFS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": " "})
+_ALEF_MAP = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": " "}
+_ALEF_FORMS = re.compile(f"[{''.join(_ALEF_MAP)}]")
+_SPACES = re.compile(r"\s+")
 
 # Keys are normalised (see `_fold`): no diacritics, bare alef, ى as ي, tatweel as a space.
 GREGORIAN_MONTHS: dict[str, int] = {
@@ -129,16 +132,19 @@ class PrintedDate:
 
 def normalize_digits(text: str) -> str:
     """Arabic-Indic and Persian digits to ASCII digits."""
-    return text.translate(_DIGITS)
+    # str.translate walks a non-ASCII string character by character: only when needed
+    return text.translate(_DIGITS) if _NON_ASCII_DIGIT.search(text) else text
 
 
 def _fold(text: str) -> str:
-    text = _DIACRITICS.sub("", normalize_digits(text)).translate(_ALEFS)
-    return re.sub(r"\s+", " ", text)
+    text = normalize_digits(text)
+    if not text.isascii():
+        text = _ALEF_FORMS.sub(lambda m: _ALEF_MAP[m[0]], _DIACRITICS.sub("", text))
+    return _SPACES.sub(" ", text)
 
 
 def _month_number(name: str, table: dict[str, int]) -> int:
-    return table[re.sub(r"\s+", " ", name)]
+    return table[_SPACES.sub(" ", name)]
 
 
 def fold(text: str) -> str:
@@ -247,6 +253,11 @@ def _clock(text: str) -> time | None:
 def stated_zone(text: str) -> tzinfo | None:
     """The zone a printed line states: an offset (`GMT+3`, `+02:00` after a time), an
     abbreviation with one meaning (`UTC`, `EST`, `CEST`), or `بتوقيت مكة`; else None."""
+    return _stated_zone(normalize_digits(text), _fold(text))
+
+
+def _stated_zone(text: str, folded: str) -> tzinfo | None:
+    """`stated_zone` of a line with ASCII digits (`text`) and of the same line folded."""
     found = STATED_OFFSET.search(text)
     if found:
         sign, hours, minutes = (found[1], found[2], found[3]) if found[1] else (
@@ -256,7 +267,7 @@ def stated_zone(text: str) -> tzinfo | None:
     found = ZONE_WORD.search(text)
     if found:
         return timezone(timedelta(hours=ZONE_ABBREVIATIONS[found[1]]))
-    found = ARABIC_ZONE.search(_fold(text))
+    found = ARABIC_ZONE.search(folded)
     if found:
         return timezone(timedelta(hours=ARABIC_ZONES[found[1]]))
     return None
@@ -277,14 +288,15 @@ def parse_printed_date(text: str, tz: tzinfo = RIYADH,
     The Gregorian date wins when the line has both; the Hijri date alone is converted.
     Without a time, midnight. None when the line holds no date.
     """
-    printed = read_printed_date(text, month_first)
-    day = printed.gregorian or printed.hijri
+    folded = _fold(text)
+    day = _gregorian(folded, month_first) or _hijri(folded)  # the Hijri date only if need be
     if day is None:
         return None
     if UTC_MARK.search(text):  # the page says otherwise: "بتوقيت غرينتش", "GMT"
         tz = UTC
-    tz = stated_zone(normalize_digits(text)) or tz
-    return datetime.combine(day, printed.clock or time(0, 0), tzinfo=tz)
+    tz = _stated_zone(normalize_digits(text), folded) or tz
+    clock = _english_clock(folded) or _clock(folded)
+    return datetime.combine(day, clock or time(0, 0), tzinfo=tz)
 
 
 def find_date_line(lines: Iterable[str], tz: tzinfo = RIYADH, month_first: bool = False,

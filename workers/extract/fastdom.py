@@ -19,9 +19,7 @@ from collections.abc import Iterable, Mapping
 from parsel import Selector
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from workers.extract.fasttext import collapse
-from workers.extract.text import _BLOCK_TAGS as BLOCK_TAGS
-from workers.extract.text import _LINE_BREAK as LINE_BREAK
+from workers.extract.text import BLOCK_TAGS, LINE_BREAK, collapse_ws
 
 __all__ = [
     "LexborHTMLParser", "LexborNode", "SelectolaxError", "attribute", "detach", "drop",
@@ -123,17 +121,17 @@ def node_text(node: LexborNode) -> str:
     if child is None:
         return ""
     if child.next is None and child.tag == TEXT:  # most fields: one run of text
-        return collapse(child.text_content)
+        return collapse_ws(child.text_content)
     parts: list[str] = []
     _gather(node, parts)
-    return collapse("".join(parts))
+    return collapse_ws("".join(parts))
 
 
 def has_text(node: LexborNode, needle: str) -> bool:
     """`needle in node_text(node)`, without walking the node in Python when the node's raw
     text (lexbor's, no block spaces) lacks a needle that has no whitespace: the seen
     text's words are pieces of the raw text's words."""
-    if any(ch.isspace() for ch in needle) or needle in collapse(node.text()):
+    if any(ch.isspace() for ch in needle) or needle in collapse_ws(node.text()):
         return needle in node_text(node)
     return False
 
@@ -157,11 +155,11 @@ def node_lines(node: LexborNode) -> list[str]:
     (`text.element_lines` for lxml elements)."""
     child = node.first_child
     if child is not None and child.next is None and child.tag == TEXT:  # a plain paragraph
-        line = collapse(child.text_content)
+        line = collapse_ws(child.text_content)
         return [line] if line else []
     parts: list[str] = []
     _gather_lines(node, parts)
-    return [line for line in (collapse(x) for x in "".join(parts).split(LINE_BREAK)) if line]
+    return [line for line in (collapse_ws(x) for x in "".join(parts).split(LINE_BREAK)) if line]
 
 
 def _gather_lines(node: LexborNode, parts: list[str]) -> None:

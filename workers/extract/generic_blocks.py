@@ -17,9 +17,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from workers.extract.text import collapse_ws
-
-LINE_BREAK = "\x1e"  # stands for <lb> while lines are gathered; never in parsed HTML text
+from workers.extract.text import LINE_BREAK, collapse_ws
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # "discarding data" is our call
 

@@ -21,8 +21,7 @@ from typing import Any
 
 from workers.extract.dom import absolute
 from workers.extract.fastdom import LexborHTMLParser, LexborNode, value_of
-from workers.extract.fasttext import collapse
-from workers.extract.text import unique
+from workers.extract.text import collapse_ws, unique
 
 ARTICLE_TYPES = frozenset({
     "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -48,7 +47,7 @@ class Declarations:
 
     def meta(self, *names: str) -> list[str]:
         """Values of the meta tags `names`, in the order of the names."""
-        return [v for name in names for v in map(collapse, self.tags.get(name, ())) if v]
+        return [v for name in names for v in map(collapse_ws, self.tags.get(name, ())) if v]
 
     def first(self, *names: str) -> str | None:
         return next(iter(self.meta(*names)), None)
@@ -68,7 +67,7 @@ class PageMetadata:
     @cached_property
     def page_title(self) -> str | None:
         """The <title>, site name and all."""
-        return collapse(self._d.page_title) or None
+        return collapse_ws(self._d.page_title) or None
 
     @cached_property
     def title(self) -> str | None:
@@ -135,7 +134,7 @@ class PageMetadata:
     @cached_property
     def language(self) -> str | None:
         """JSON-LD inLanguage, else <html lang>."""
-        return self._d.stated("inLanguage") or collapse(self._d.html_lang) or None
+        return self._d.stated("inLanguage") or collapse_ws(self._d.html_lang) or None
 
     @cached_property
     def locale(self) -> str | None:
@@ -248,7 +247,7 @@ def _types(node: dict[str, Any]) -> set[str]:
 def _names(value: Any) -> list[str]:
     """Names from a string, an object with `name`, or a list of either."""
     if isinstance(value, str):
-        return [collapse(value)]
+        return [collapse_ws(value)]
     if isinstance(value, dict):
         return _names(value.get("name"))
     if isinstance(value, list):
@@ -268,7 +267,7 @@ def _url_of(value: Any) -> str | None:
 
 def _keywords(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [collapse(k) for k in re.split(r"[,،]", value)]
+        return [collapse_ws(k) for k in re.split(r"[,،]", value)]
     if isinstance(value, list):
         return [k for item in value for k in _keywords(item)]
     return []
@@ -277,7 +276,7 @@ def _keywords(value: Any) -> list[str]:
 def _text(value: Any) -> str | None:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    return (collapse(value) or None) if isinstance(value, str) else None
+    return (collapse_ws(value) or None) if isinstance(value, str) else None
 
 
 def _crumb_name(item: dict[str, Any]) -> str | None:

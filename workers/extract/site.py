@@ -40,7 +40,6 @@ from workers.extract.fastdom import (
     text_at,
     texts,
 )
-from workers.extract.fasttext import Noise, collapse, word_count
 from workers.extract.generic import (
     MIN_WORDS_WITHOUT_METADATA,
     best_paragraphs,
@@ -50,9 +49,12 @@ from workers.extract.generic import (
 )
 from workers.extract.metadata import PageMetadata
 from workers.extract.text import (
+    Noise,
+    collapse_ws,
     parse_dateline,
     split_caption_credit,
     unique,
+    word_count,
 )
 from workers.messages import Article, Extraction, Image, Related
 from workers.sites import CardRules, SiteRules
@@ -116,7 +118,7 @@ def _first_article(doc: LexborNode, rules: SiteRules) -> LexborNode | None:
 
 def _card_image(card: LexborNode, rules: CardRules, ctx: Context) -> Image:
     img = first(card, rules.image)
-    caption_text = text_at(card, rules.caption) or collapse(attribute(img, ("alt", "title")))
+    caption_text = text_at(card, rules.caption) or collapse_ws(attribute(img, ("alt", "title")))
     caption, credit = split_caption_credit(ctx.clean(caption_text))
     src = attribute(img, ("src", "data-src"))
     return Image(url=absolute(ctx.url, src), caption=caption, credit=credit)
@@ -205,7 +207,7 @@ def read_lead_image(scope: LexborNode, ctx: Context) -> Image:
     img = first(scope, ctx.rules.lead_image)
     caption_text, _selector = first_text(scope, ctx.rules.lead_caption)
     if not caption_text and img is not None:
-        caption_text = collapse(attribute(img, ("alt", "title")))
+        caption_text = collapse_ws(attribute(img, ("alt", "title")))
     caption, credit = split_caption_credit(ctx.clean(caption_text))
     src = absolute(ctx.url, attribute(img, ("src", "data-src")))
     if src is None and ctx.meta.image_url:

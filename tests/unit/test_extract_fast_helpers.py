@@ -1,6 +1,7 @@
-"""The site path's text and URL helpers give exactly what the reference versions give:
-`fasttext` against `text.collapse_ws` / `remove_noise` / `word_count`, `dom.join_url`
-against `urllib.parse.urljoin`, the page's text against the regular expression it replaced."""
+"""The text and URL helpers' shortcuts give exactly what the plain versions give:
+`text.collapse_ws` / `word_count` / `Noise` / `split_caption_credit` / `parse_dateline`
+against the regular expressions and loops they replaced, `dom.join_url` against
+`urllib.parse.urljoin`, the page's text against the regular expression it replaced."""
 
 from __future__ import annotations
 
@@ -13,9 +14,26 @@ from hypothesis import strategies as st
 
 import workers.extract as extract
 from workers.extract.dom import join_url
-from workers.extract.fasttext import Noise, collapse, word_count
-from workers.extract.text import collapse_ws, noise_pattern, remove_noise
-from workers.extract.text import word_count as reference_word_count
+from workers.extract import text as text_module
+from workers.extract.text import (
+    Noise,
+    collapse_ws,
+    noise_pattern,
+    parse_dateline,
+    remove_noise,
+    split_caption_credit,
+    word_count,
+)
+
+INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+
+
+def reference_collapse(text: str | None) -> str:
+    return re.sub(r"\s+", " ", INVISIBLE.sub("", text or "")).strip()
+
+
+def reference_word_count(text: str) -> int:
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
 
 # Whitespace of every kind, invisible marks, letters, digits, punctuation, diacritics.
 TRICKY = (" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000"
@@ -26,12 +44,12 @@ texts = st.text(alphabet=st.sampled_from(TRICKY), max_size=80) | st.text(max_siz
 
 @given(texts)
 @settings(max_examples=600)
-def test_collapse_is_collapse_ws(text: str) -> None:
-    assert collapse(text) == collapse_ws(text)
+def test_collapse_ws_is_the_substitution(text: str) -> None:
+    assert collapse_ws(text) == reference_collapse(text)
 
 
 def test_collapse_of_nothing() -> None:
-    assert collapse(None) == collapse("") == ""
+    assert collapse_ws(None) == collapse_ws("") == ""
 
 
 @given(texts)
@@ -50,12 +68,32 @@ def test_noise_clean_is_remove_noise(text: str) -> None:
     noise = Noise(NOISE_WORDS)
     expected = remove_noise(text, noise_pattern(NOISE_WORDS))
     assert noise.clean(text) == expected
-    assert noise.clean_collapsed(collapse(text)) == expected
+    assert noise.clean_collapsed(collapse_ws(text)) == expected
 
 
 def test_noise_without_words() -> None:
     assert Noise(()).clean(" a\u200f  b ") == "a b"
     assert Noise(("TT",)).clean_collapsed(None) == ""
+
+
+captions = st.lists(st.sampled_from(["(", ")", "«", "»", " - ", ": ", "رويترز", "أ.ب", "موسكو",
+                                     "2025", "حزيران", " ", "\u200f", "x"]), max_size=8).map("".join)
+
+
+@given(captions)
+@settings(max_examples=600)
+def test_caption_and_dateline_shortcuts_change_nothing(text: str) -> None:
+    """Without the bracket its patterns need, the full search finds nothing either."""
+    collapsed = reference_collapse(text)
+    credit = text_module._TRAILING_CREDIT.match(collapsed)
+    if collapsed and not collapsed.endswith(")"):
+        assert credit is None
+        assert split_caption_credit(text) == (collapsed, None)
+    patterns = (text_module._DATELINE_SOURCE_FIRST, text_module._DATELINE_PLACE_FIRST,
+                text_module._DATELINE_BARE)
+    if "(" not in collapsed and "«" not in collapsed:
+        assert not any(p.search(collapsed) for p in patterns)
+        assert parse_dateline(text).source is None
 
 
 BASES = [
