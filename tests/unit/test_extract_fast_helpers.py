@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import workers.extract as extract
-from workers.extract.dom import join_url
 from workers.extract import text as text_module
+from workers.extract.dom import join_url
 from workers.extract.text import (
     Noise,
     collapse_ws,
@@ -22,9 +22,11 @@ from workers.extract.text import (
     parse_dateline,
     remove_noise,
     split_caption_credit,
+    trailing_parenthesis,
     word_count,
 )
 
+TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]{1,60})\)\s*$", re.S)
 INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 
 
@@ -76,8 +78,9 @@ def test_noise_without_words() -> None:
     assert Noise(("TT",)).clean_collapsed(None) == ""
 
 
-captions = st.lists(st.sampled_from(["(", ")", "«", "»", " - ", ": ", "رويترز", "أ.ب", "موسكو",
-                                     "2025", "حزيران", " ", "\u200f", "x"]), max_size=8).map("".join)
+CAPTION_PARTS = ["(", ")", "«", "»", " - ", ": ", "رويترز", "أ.ب", "موسكو", "2025", "حزيران", " ",
+                 "\u200f", "x"]
+captions = st.lists(st.sampled_from(CAPTION_PARTS), max_size=8).map("".join)
 
 
 @given(captions)
@@ -85,9 +88,12 @@ captions = st.lists(st.sampled_from(["(", ")", "«", "»", " - ", ": ", "روي�
 def test_caption_and_dateline_shortcuts_change_nothing(text: str) -> None:
     """Without the bracket its patterns need, the full search finds nothing either."""
     collapsed = reference_collapse(text)
-    credit = text_module._TRAILING_CREDIT.match(collapsed)
+    credit = TRAILING_CREDIT.match(collapsed)
+    found = trailing_parenthesis(collapsed) if collapsed else None
+    assert (found is None) == (credit is None)
+    if found and credit:
+        assert (found[0].rstrip(), found[1]) == (credit["caption"].rstrip(), credit["credit"])
     if collapsed and not collapsed.endswith(")"):
-        assert credit is None
         assert split_caption_credit(text) == (collapsed, None)
     patterns = (text_module._DATELINE_SOURCE_FIRST, text_module._DATELINE_PLACE_FIRST,
                 text_module._DATELINE_BARE)

@@ -14,10 +14,10 @@ Text is read as `text.element_text` / `element_lines` read lxml elements.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from parsel import Selector
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+from selectolax.lexbor import LexborAttributes, LexborHTMLParser, LexborNode, SelectolaxError
 
 from workers.extract.text import BLOCK_TAGS, LINE_BREAK, collapse_ws
 
@@ -99,11 +99,11 @@ def drop(scope: LexborNode, selectors: Iterable[str]) -> None:
 
 def attribute(node: LexborNode | None, names: Iterable[str]) -> str | None:
     """The first non-blank value among the attributes `names` of `node`."""
-    return value_of(node.attributes, names) if node is not None else None
+    return value_of(node.attrs, names) if node is not None else None  # read in place
 
 
-def value_of(attributes: Mapping[str, str | None], names: Iterable[str]) -> str | None:
-    """The first non-blank value among `names` in a node's `attributes`."""
+def value_of(attributes: LexborAttributes, names: Iterable[str]) -> str | None:
+    """The first non-blank value among `names` in a node's `attributes` (`node.attrs`)."""
     for name in names:
         value = (attributes.get(name) or "").strip()
         if value:
@@ -118,22 +118,31 @@ def node_text(node: LexborNode) -> str:
     """The text a reader sees in an element: inline text joined, block edges as spaces
     (`text.element_text` for lxml elements)."""
     child = node.first_child
+    while child is not None and child.next is None and child.tag != TEXT:
+        # an only child (`<div><p>…</p></div>`): a block edge there is an edge of the text,
+        # which collapsing drops, so the text is the child's
+        if child.tag is None or child.tag[0] == "-":
+            return ""  # a comment or a doctype: no text
+        child = child.first_child
     if child is None:
         return ""
-    if child.next is None and child.tag == TEXT:  # most fields: one run of text
+    if child.next is None:  # most fields: one run of text
         return collapse_ws(child.text_content)
     parts: list[str] = []
-    _gather(node, parts)
+    _gather(child.parent or node, parts)
     return collapse_ws("".join(parts))
 
 
 def has_text(node: LexborNode, needle: str) -> bool:
     """`needle in node_text(node)`, without walking the node in Python when the node's raw
     text (lexbor's, no block spaces) lacks a needle that has no whitespace: the seen
-    text's words are pieces of the raw text's words."""
-    if any(ch.isspace() for ch in needle) or needle in collapse_ws(node.text()):
+    text's words are pieces of the raw text's words (invisible marks aside)."""
+    if any(ch.isspace() for ch in needle):
         return needle in node_text(node)
-    return False
+    raw = node.text()
+    if needle not in raw and (raw.isascii() or needle not in collapse_ws(raw)):
+        return False
+    return needle in node_text(node)
 
 
 def _gather(node: LexborNode, parts: list[str]) -> None:

@@ -166,19 +166,14 @@ class PageMetadata:
         )
 
 
-# Every element the metadata comes from, found in one pass over the page.
-DECLARING = 'meta[content], title, link[rel="canonical"][href], script[type="application/ld+json"]'
+DECLARING_TAGS = ("meta", "title", "link", "script")  # every element the metadata comes from
 LD_JSON = "application/ld+json"
 
 
 def _declaring(tree: LexborHTMLParser) -> dict[str, list[LexborNode]]:
-    """The elements of `DECLARING`, by tag, in page order."""
-    found: dict[str, list[LexborNode]] = {"meta": [], "title": [], "link": [], "script": []}
-    for node in tree.css(DECLARING):
-        same_tag = found.get(node.tag or "")
-        if same_tag is not None:
-            same_tag.append(node)
-    return found
+    """The elements of `DECLARING_TAGS`, by tag, in page order. (lexbor lists a tag's
+    elements several times faster than it answers one CSS query for all four.)"""
+    return {tag: tree.tags(tag) for tag in DECLARING_TAGS}
 
 
 def _meta_table(metas: list[LexborNode]) -> dict[str, list[str]]:
@@ -186,7 +181,7 @@ def _meta_table(metas: list[LexborNode]) -> dict[str, list[str]]:
     (stripped; collapsed when read)."""
     table: dict[str, list[str]] = {}
     for tag in metas:
-        attributes = tag.attributes
+        attributes = tag.attrs  # read in place; `.attributes` copies them all
         key = (value_of(attributes, ("property", "name")) or "").lower()
         value = value_of(attributes, ("content",))
         if key and value:
@@ -201,18 +196,18 @@ def _page_title(titles: list[LexborNode]) -> str | None:
 
 def _canonical(links: list[LexborNode]) -> str | None:
     """The href of the first <link rel="canonical" href=…> (exactly: CSS ignores case)."""
-    return next((link.attributes.get("href") or "" for link in links
-                 if link.attributes.get("rel") == "canonical"), None)
+    return next((link.attrs.get("href") or "" for link in links
+                 if link.attrs.get("rel") == "canonical" and "href" in link.attrs), None)
 
 
 def _ld_scripts(scripts: list[LexborNode]) -> list[str]:
     """The text of every <script type="application/ld+json"> (exactly)."""
-    return [s.text(deep=False) for s in scripts if s.attributes.get("type") == LD_JSON]
+    return [s.text(deep=False) for s in scripts if s.attrs.get("type") == LD_JSON]
 
 
 def _html_lang(tree: LexborHTMLParser) -> str | None:
     root = tree.root
-    return root.attributes.get("lang") if root is not None and root.tag == "html" else None
+    return root.attrs.get("lang") if root is not None and root.tag == "html" else None
 
 
 # --- JSON-LD ------------------------------------------------------------------------------

@@ -25,8 +25,7 @@ _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # `\w` is str.isalnum, or "_"
 # Stands for <br> (trafilatura's <lb>) while lines are gathered; never in parsed HTML text.
 LINE_BREAK = "\x1e"
-# A credit in parentheses closing a caption, spaced or glued: `…شويغو (أ.ب)`, `…بالمسيرات(رويترز)`.
-_TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]{1,60})\)\s*$", re.S)
+_MAX_CREDIT_CHARS = 60
 _MAX_CREDIT_WORDS = 6
 # Parentheses that close a caption but are not a credit: a month's second name, a year.
 _NOT_A_CREDIT = re.compile(
@@ -104,13 +103,24 @@ def split_caption_credit(text: str | None) -> tuple[str | None, str | None]:
     text = collapse_ws(text)
     if not text:
         return None, None
-    found = _TRAILING_CREDIT.match(text) if text[-1] == ")" else None
+    found = trailing_parenthesis(text)
     if not found:
         return text, None
-    credit = collapse_ws(found["credit"])
+    caption, credit = found[0], collapse_ws(found[1])
     if not credit or len(credit.split()) > _MAX_CREDIT_WORDS or _NOT_A_CREDIT.match(credit):
         return text, None
-    return collapse_ws(found["caption"]) or None, credit
+    return collapse_ws(caption) or None, credit
+
+
+def trailing_parenthesis(text: str) -> tuple[str, str] | None:
+    """(before, inside) of a parenthesis that closes `text` (collapsed), holding 1 to 60
+    characters and no parenthesis: `…شويغو (أ.ب)`, glued `…بالمسيرات(رويترز)`; else None."""
+    opening = text.rfind("(")
+    inside = text[opening + 1:-1]
+    if (opening < 0 or text[-1] != ")" or not 0 < len(inside) <= _MAX_CREDIT_CHARS
+            or ")" in inside):
+        return None
+    return text[:opening], inside
 
 
 def _tidy_place(place: str) -> str | None:
