@@ -194,6 +194,15 @@ def test_windows_1256_by_header_and_undeclared() -> None:
     assert decode_html(b"", "text/html") == ""
 
 
+def test_a_latin_header_is_believed_only_for_latin_bytes() -> None:
+    arabic = "<html><body><h1>الخبر</h1><p>مرحبا بالعالم العربي</p></body></html>"
+    french = "<html><body><h1>Été</h1><p>Le café à Genève, déjà fermé.</p></body></html>"
+    for header in ("text/html; charset=iso-8859-1", "text/html; charset=Windows-1252"):
+        assert decode_html(arabic.encode("cp1256"), header) == arabic  # old Arabic page
+        assert decode_html(arabic.encode("utf-8"), header) == arabic  # a UTF-8 page
+        assert decode_html(french.encode("latin-1"), header) == french  # what it says
+
+
 def test_bytes_are_accepted_and_decoded() -> None:
     html = seed_html().replace('<meta charset="utf-8">', '<meta charset="windows-1256">')
     article = extract_article(html.encode("cp1256"), SEED_URL, site="aawsat")

@@ -3,6 +3,11 @@
 Order (w3lib): byte-order mark, the Content-Type header's charset, the page's own
 `<meta charset>` declaration, then our guess for undeclared pages: UTF-8 when the bytes are
 valid UTF-8, windows-1256 when they read as Arabic in it (older Arabic sites), else windows-1252.
+
+A header is not believed when it is a server's default in front of a page in another
+encoding: UTF-8 claimed for bytes that are not UTF-8, or a Latin charset claimed for bytes
+that are UTF-8 or read as Arabic in windows-1256. The page's declaration, else the guess,
+decides then.
 """
 
 from __future__ import annotations
@@ -10,6 +15,10 @@ from __future__ import annotations
 from w3lib.encoding import html_to_unicode
 
 _ARABIC_SHARE = 0.3  # of the letters, for an undeclared non-UTF-8 page to be read as windows-1256
+_LATIN_CHARSETS = frozenset({
+    "iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "windows-1252", "cp1252",
+    "us-ascii", "ascii",
+})
 
 
 def _looks_arabic(text: str) -> bool:
@@ -36,20 +45,32 @@ def guess_encoding(body: bytes) -> str:
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """The page's text; undecodable bytes become U+FFFD rather than an error.
 
-    A header that claims UTF-8 for bytes that are not UTF-8 (a server's default charset in
-    front of an old windows-1256 page) is not believed: the page's own declaration, else our
-    guess, decides instead.
+    A header that is a server's default charset in front of a page in another encoding (see
+    the module's text) is not believed: the page's own declaration, else our guess, decides.
     """
     if not body:
         return ""
-    if content_type and _claims_utf8(content_type) and not _is_utf8(body):
+    if content_type and not _header_believed(_header_charset(content_type), body):
         content_type = None
     _encoding, text = html_to_unicode(content_type, body, auto_detect_fun=guess_encoding)
     return text
 
 
-def _claims_utf8(content_type: str) -> bool:
-    return "utf-8" in content_type.lower().replace("utf8", "utf-8")
+def _header_charset(content_type: str) -> str:
+    """The charset a Content-Type names, lower case ("" for none)."""
+    for part in content_type.lower().split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip() == "charset":
+            return value.strip().strip("\"'")
+    return ""
+
+
+def _header_believed(charset: str, body: bytes) -> bool:
+    if charset in ("utf-8", "utf8"):
+        return _is_utf8(body)
+    if charset in _LATIN_CHARSETS and not body.isascii():
+        return not _is_utf8(body) and guess_encoding(body) != "cp1256"
+    return True
 
 
 def _is_utf8(body: bytes) -> bool:

@@ -42,10 +42,15 @@ def attribute(found: Selector | SelectorList[Selector] | None,
 
 
 def absolute(base: str, href: str | None) -> str | None:
+    """`href` resolved on `base`; None for no link, a script or data link, or a URL that
+    cannot be read (`http://[` : one broken link must not cost the page its article)."""
     href = (href or "").strip()
     if not href or href.startswith(("javascript:", "data:", "mailto:")):
         return None
-    return join_url(base, href)
+    try:
+        return join_url(base, href)
+    except ValueError:
+        return None
 
 
 def join_url(base: str, href: str) -> str:
