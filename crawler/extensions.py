@@ -12,17 +12,18 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.outage import outage_tolerant_client
 from crawler.spiders.news import NewsSpider
 from workers.config import Settings, load_settings
 from workers.keys import key
 from workers.messages import utc_now_iso
-from workers.redisconn import redis_client, redis_url_for
+from workers.redisconn import redis_url_for
 
 
 class CrawlRecord:
     def __init__(self, settings: Settings, crawler: Crawler) -> None:
         self.prefix = settings.prefix
-        self.redis = redis_client(redis_url_for(settings))
+        self.redis = outage_tolerant_client(redis_url_for(settings), settings.redis_outage_s)
         self.stats = crawler.stats
 
     @classmethod

@@ -13,11 +13,21 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 Resolver = Callable[[str], list[str]]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 
 class BlockedTarget(ValueError):
     """A URL the crawler refuses to fetch; the message says why."""
+
+
+# IPv6 ranges that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052), SIIT's
+# IPv4-translated (RFC 2765) and the deprecated IPv4-compatible ::a.b.c.d. The embedded IPv4
+# address is the one judged: 64:ff9b::10.0.0.1 reaches 10.0.0.1 through a NAT64 gateway.
+EMBEDS_IPV4 = tuple(ipaddress.IPv6Network(n) for n in ("64:ff9b::/96", "::ffff:0:0:0/96", "::/96"))
+# IPv6 ranges Python counts as global that are local all the same: NAT64 for local use
+# (RFC 8215) and the deprecated site-local fec0::/10.
+LOCAL_IPV6 = tuple(ipaddress.IPv6Network(n) for n in ("64:ff9b:1::/48", "fec0::/10"))
 
 
 def resolve_host(host: str) -> list[str]:
@@ -26,10 +36,39 @@ def resolve_host(host: str) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
+def literal_address(host: str) -> str | None:
+    """The address a host that is an IP literal names, in any form the resolver accepts
+    (127.1, 2130706433, 0x7f000001, 0177.0.0.1 are all 127.0.0.1); None for a name."""
+    try:
+        return str(ipaddress.ip_address(host.split("%", 1)[0]))
+    except ValueError:
+        pass
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))  # the legacy forms getaddrinfo takes
+    except OSError:
+        return None
+
+
+def _judged(ip: IPAddress) -> IPAddress:
+    """The address that decides: the IPv4 address inside an IPv6 one that carries it."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return ip
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:  # 6to4: 2002:AABB:CCDD::/48 routes to AA.BB.CC.DD
+        return ip.sixtofour
+    if any(ip in net for net in EMBEDS_IPV4):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip
+
+
 def is_public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    try:
+        ip = _judged(ipaddress.ip_address(address.split("%", 1)[0]))
+    except ValueError:  # not an address at all: nothing to connect to that we could vouch for
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in net for net in LOCAL_IPV6):
+        return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -48,13 +87,25 @@ def check_url(
         raise BlockedTarget(f"refusing {url!r}: it names no host")
     if host in {h.lower() for h in allowed_hosts}:
         return
-    try:
-        addresses = resolve(host)
-    except (OSError, UnicodeError) as exc:
-        raise BlockedTarget(f"refusing {url!r}: cannot resolve {host} ({exc})") from exc
+    addresses = _addresses(url, host, resolve)
     private = [a for a in addresses if not is_public_address(a)]
-    if private or not addresses:
+    if private:
         raise BlockedTarget(
             f"refusing {url!r}: {host} resolves to non-public address {', '.join(private)}; "
             "add the host to AKHBAR_ALLOWED_HOSTS if you mean to crawl it"
         )
+
+
+def _addresses(url: str, host: str, resolve: Resolver) -> list[str]:
+    """What `host` connects to: itself when it is an IP literal (no look-up), else what the
+    resolver says; BlockedTarget when there is nothing to judge."""
+    literal = literal_address(host)
+    if literal is not None:
+        return [literal]
+    try:
+        addresses = resolve(host)
+    except (OSError, UnicodeError) as exc:
+        raise BlockedTarget(f"refusing {url!r}: cannot resolve {host} ({exc})") from exc
+    if not addresses:
+        raise BlockedTarget(f"refusing {url!r}: {host} resolves to no address")
+    return addresses

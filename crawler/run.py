@@ -60,10 +60,16 @@ def main(argv: list[str] | None = None) -> int:
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
-    process.crawl(crawler, base_url=args.base_url, crawl_id=args.crawl_id or uuid.uuid4().hex[:12])
+    crawl_id = args.crawl_id or uuid.uuid4().hex[:12]
+    process.crawl(crawler, base_url=args.base_url, crawl_id=crawl_id)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    return 0 if stats.get("finish_reason") == "finished" else 1
+    reason = stats.get("finish_reason")
+    if reason == "finished":
+        return 0
+    # e.g. site_busy, redis_unavailable, item_failed: the log above says why
+    print(f"crawler.run: crawl {crawl_id} of {args.site} did not finish: {reason}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

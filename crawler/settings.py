@@ -29,9 +29,20 @@ LOG_LEVEL = "INFO"
 
 AKHBAR_ALLOWED_HOSTS = list(_akhbar.allowed_hosts)
 
+# The frontier, the in-flight requests and the seen URLs live in Redis, per site: a crawl
+# killed mid-way is resumed by the next crawl of the site (crawler/scheduler.py).
+SCHEDULER = "crawler.scheduler.RedisScheduler"
+AKHBAR_FRONTIER_LOCK_TTL = 30.0  # seconds; a dead crawler's claim on its site expires after it
+
+# The address each connection is made to is checked too (DNS rebinding)
+TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
+
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100) and redirects (600): every hop, robots.txt included, is checked
     "crawler.middlewares.TargetGuardMiddleware": 50,
+    # Scrapy's decompression (DOWNLOAD_MAXSIZE on the inflated size), counting what it refuses
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.SizeLimitMiddleware": 590,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRecord": 500,

@@ -3,7 +3,8 @@
 `python -m replica.server --port 0` prints `READY http://127.0.0.1:PORT` (flushed) once it
 listens, so a test or the `akhbar demo-site` command can start it as a subprocess and wait
 for that line. `--edition en` serves english.aawsat.com instead of aawsat.com; `--markup
-drifted` renames the article pages' headline, body and lead-image classes.
+drifted` renames the article pages' headline, body and lead-image classes; `--delay 0.5`
+answers each article page half a second late (tests catch a crawl mid-way).
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
 
 from replica.content import DEFAULT_EDITION, EDITIONS, ContentError
 from replica.render import DEFAULT_MARKUP, MARKUPS
-from replica.site import TEXT, ReplicaSite
+from replica.site import ARTICLE_PATH, TEXT, ReplicaSite
 
 
 class ReplicaHandler(BaseHTTPRequestHandler):
@@ -28,6 +31,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     site: ReplicaSite  # set on the subclass that `make_server` builds
     verbose: bool = False
+    article_delay: float = 0.0  # seconds each article page is held back
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
@@ -36,6 +40,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def _answer(self, send_body: bool) -> None:
+        if self.article_delay and ARTICLE_PATH.match(urlsplit(self.path).path):
+            time.sleep(self.article_delay)
         try:
             status, content_type, body = self.site.handle(self.path, self.headers.get("Host"))
         except Exception as exc:  # a bug must answer 500, not drop the connection
@@ -67,10 +73,12 @@ def make_server(
     *,
     edition: str = DEFAULT_EDITION,
     markup: str = DEFAULT_MARKUP,
+    article_delay: float = 0.0,
 ) -> ThreadingHTTPServer:
     """A bound, listening server (port 0 picks a free port); call `serve_forever` on it."""
     site = ReplicaSite(content_dir, default_host=f"{host}:{port}", edition=edition, markup=markup)
-    handler = type("BoundReplicaHandler", (ReplicaHandler,), {"site": site, "verbose": verbose})
+    attributes = {"site": site, "verbose": verbose, "article_delay": article_delay}
+    handler = type("BoundReplicaHandler", (ReplicaHandler,), attributes)
     server = ThreadingHTTPServer((host, port), handler)
     site.default_host = f"{host}:{server.server_address[1]}"
     return server
@@ -85,10 +93,19 @@ def serve(
     *,
     edition: str = DEFAULT_EDITION,
     markup: str = DEFAULT_MARKUP,
+    article_delay: float = 0.0,
 ) -> None:
     """Serve `edition` ("ar" or "en") in `markup` ("classic" or "drifted") until interrupted.
     `ready` gets the base URL once the socket listens."""
-    server = make_server(host, port, content_dir, verbose, edition=edition, markup=markup)
+    server = make_server(
+        host,
+        port,
+        content_dir,
+        verbose,
+        edition=edition,
+        markup=markup,
+        article_delay=article_delay,
+    )
     try:
         if ready is not None:
             ready(f"http://{host}:{server.server_address[1]}")
@@ -129,6 +146,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_MARKUP,
         help="classic (default) or drifted: article pages with renamed headline/body classes",
     )
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="answer each article page this late (default 0)",
+    )
     parser.add_argument("--verbose", action="store_true", help="access log on stderr")
     return parser.parse_args(argv)
 
@@ -145,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
             verbose=args.verbose,
             edition=args.edition,
             markup=args.markup,
+            article_delay=args.delay,
         )
     except OSError as exc:
         sys.exit(f"replica: cannot listen on {args.host}:{args.port}: {exc}")

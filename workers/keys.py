@@ -8,6 +8,8 @@ KEY_TEMPLATES = {
     "crawl_outcomes": "{prefix}:crawl:{crawl_id}:outcomes",  # hash URL -> outcome (first wins)
     "crawl_counts": "{prefix}:crawl:{crawl_id}:counts",  # hash outcome -> count
     "crawl_info": "{prefix}:crawl:{crawl_id}:info",  # hash: site, started_at, finished_at
+    "crawl_pages": "{prefix}:crawl:{crawl_id}:pages",  # hash URL -> RawPage sent, no outcome yet
+    "crawl_requeued": "{prefix}:crawl:{crawl_id}:requeued",  # hash URL -> times sent again
     "crawls": "{prefix}:crawls",  # sorted set of crawl ids by start time
     "attempts": "{prefix}:attempts:{url_hash}",  # extraction attempts of one page
     "lsh": "{prefix}:lsh",  # basename of datasketch's MinHash LSH tables (near-duplicates)
@@ -17,6 +19,14 @@ KEY_TEMPLATES = {
     "drift_recent": "{prefix}:drift:{site}:recent",  # list, newest first: "1" drifted, "0" not
     "drift_totals": "{prefix}:drift:{site}:totals",  # hash: drifted, total (all time)
     "drift_sites": "{prefix}:drift:sites",  # set of sites with drift records
+    "liveness": "{prefix}:liveness:node:{node}",  # hash: a worker's heartbeats (liveness.py)
+    "liveness_nodes": "{prefix}:liveness:nodes",  # set of worker nodes with heartbeats
+    # A crawl frontier (crawler/frontier.py) per site and target ("aawsat@aawsat.com"), kept so
+    # the next crawl of it resumes what a killed one left; a clean finish deletes all four.
+    "frontier_pending": "{prefix}:frontier:{site}:pending",  # zset: request entries, by priority
+    "frontier_inflight": "{prefix}:frontier:{site}:inflight",  # hash entry id -> entry, not done
+    "frontier_seen": "{prefix}:frontier:{site}:seen",  # set of request fingerprints queued
+    "frontier_lock": "{prefix}:frontier:{site}:lock",  # the crawl that owns the frontier (TTL)
 }
 DRIFT_WINDOW = 50  # flags kept per site in drift_recent
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from workers.messages import RawPage
 from workers.sites import SiteRules
@@ -109,7 +110,23 @@ class NewsSpider(scrapy.Spider):
         for url in urls:
             absolute = response.urljoin(url.strip())
             if self.rules.is_article_url(absolute):
-                yield scrapy.Request(absolute, callback=self.parse_article)
+                yield scrapy.Request(
+                    absolute, callback=self.parse_article, errback=self.article_failed
+                )
+
+    def article_failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
+        """An article page that could not be fetched: refused (the SSRF guard, the size
+        limit), a network error after the retries, an HTTP error. It becomes a failure
+        record of the crawl (the pipeline sends it to the store), so it is accounted for."""
+        request = getattr(failure, "request", None)
+        hops = (request.meta.get("redirect_urls") or [request.url]) if request is not None else []
+        yield {
+            "fetch_failed": True,
+            "url": hops[0] if hops else "?",  # the article's URL, before any redirect
+            "crawl_id": self.crawl_id,
+            "error_class": failure.type.__name__ if failure.type else "Error",
+            "message": failure.getErrorMessage(),
+        }
 
     def raw_page(self, response: Response) -> dict[str, Any]:
         headers = {
