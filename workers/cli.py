@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -160,6 +161,7 @@ def store(
     until_idle: Annotated[bool, typer.Option(help="exit when the stream is drained")] = False,
 ) -> None:
     """Consume the results stream into the database (XACK after commit)."""
+    from workers.app import make_app
     from workers.store import StoreConsumer
 
     settings = _settings()
@@ -178,12 +180,80 @@ def store(
             settings.prefix,
             consumer=f"{socket.gethostname()}-{os.getpid()}",
             batch=batch or settings.store_batch,
+            claim_idle_ms=settings.store_claim_idle_s * 1000,
+            requeue_app=make_app(settings),
         )
         err.print(f"store: {mask_url(settings.db_url)} ← stream under prefix {settings.prefix!r}")
         try:
             consumer.run(stop=stop, until_idle=until_idle)
         except KeyboardInterrupt:
             stop.set()
+
+
+@app.command()
+def status(
+    crawl: Annotated[str | None, typer.Option(help="this crawl id (default: the latest)")] = None,
+    all_crawls: Annotated[
+        bool, typer.Option("--all", help="the 10 most recent crawls")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON, for scripts")] = False,
+) -> None:
+    """Where each fetched page of a crawl is: stored, unchanged, skipped, failed, in flight;
+    and whether the workers take tasks.
+
+    Exits 1 when a finished crawl, with every queue empty, has pages with no outcome (lost).
+    """
+    from workers.liveness import check_health
+    from workers.status import RECENT_CRAWLS, UnknownCrawl, gather, print_status, status_json
+
+    settings = _settings()
+    with ExitStack() as stack:
+        client = check_redis(_redis_url(settings, stack))
+        try:
+            storage = open_storage(settings.db_url)
+            stack.callback(storage.close)
+        except StorageUnavailable as exc:  # the counts live in Redis; only stages need the db
+            err.print(f"akhbar: failures by stage unavailable: {exc}")
+            storage = None
+        try:
+            statuses = gather(client, settings.prefix, storage, crawl,
+                              RECENT_CRAWLS if all_crawls else 1)
+        except UnknownCrawl as exc:
+            err.print(f"[red]akhbar: {exc}[/red]")
+            raise typer.Exit(1) from exc
+        health = check_health(settings)
+    if as_json:
+        print(status_json(statuses, health))
+    else:
+        print_status(console, statuses, health)
+    if any(s.lost for s in statuses):
+        raise typer.Exit(1)
+
+
+@app.command()
+def health(
+    max_idle: Annotated[
+        float | None,
+        typer.Option(help="seconds pages may wait with no task taken (AKHBAR_LIVENESS_IDLE_S)"),
+    ] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="only the workers on this host (a healthcheck)")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON, for scripts")] = False,
+) -> None:
+    """Are the page workers taking tasks? Exit 0 if so, 1 (and why) if pages wait untaken.
+
+    Catches a worker alive but no longer consuming (a known Celery failure after a broker
+    reconnect); usable as a container healthcheck. Never starts Redis.
+    """
+    from workers.liveness import check_health
+
+    report = check_health(_settings(), max_idle, socket.gethostname() if local else None)
+    if as_json:
+        print(json.dumps(report.to_dict()))
+    else:
+        print(f"{'healthy' if report.healthy else 'unhealthy'}: {report.reason}")
+    raise typer.Exit(0 if report.healthy else 1)
 
 
 @app.command("demo-site")
@@ -265,11 +335,17 @@ def main() -> None:
         RunFailed,
         SiteConfigError,
     ) as exc:
-        err.print(f"[red]akhbar: {exc}[/red]")
+        _one_line_error(f"akhbar: {exc}")
         sys.exit(2)
     except redis.RedisError as exc:
-        err.print(f"[red]akhbar: Redis failed: {exc}; check REDIS_URL and that Redis runs[/red]")
+        _one_line_error(f"akhbar: Redis failed: {exc}; check REDIS_URL and that Redis runs")
         sys.exit(2)
+
+
+def _one_line_error(text: str) -> None:
+    """Unwrapped (a log line a script can grep), and not read as Rich markup: an error's
+    text may hold brackets."""
+    err.print(text, style="red", markup=False, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

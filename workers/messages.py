@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-Stage = Literal["fetch", "extract", "enrich", "store"]
+# "queue": a task message the worker refused before any page code ran (workers/rejects.py)
+Stage = Literal["fetch", "extract", "enrich", "store", "queue"]
 Outcome = Literal["stored", "unchanged", "skipped", "failed"]
 
 
@@ -27,12 +28,24 @@ def compress_body(body: bytes) -> str:
     return base64.b64encode(zlib.compress(body, 6)).decode("ascii")
 
 
+class PageTooLarge(ValueError):
+    """A page body past the size limit (AKHBAR_MAX_PAGE_BYTES): refused, never inflated whole."""
+
+
 def decompress_body(body_z: str, limit: int = 64 * 1024 * 1024) -> bytes:
-    """Inflate a compressed body, refusing to grow past `limit` bytes (a compression bomb)."""
-    inflater = zlib.decompressobj()
-    body = inflater.decompress(base64.b64decode(body_z), limit)
-    if inflater.unconsumed_tail:
-        raise ValueError(f"page body inflates past {limit} bytes; refusing it")
+    """Inflate a compressed body, refusing to grow past `limit` bytes (a compression bomb).
+
+    At most `limit + 1` bytes are ever inflated: one byte more than the limit is the proof.
+    """
+    try:
+        body = zlib.decompressobj().decompress(base64.b64decode(body_z), limit + 1)
+    except zlib.error as exc:  # not a ValueError: say what is wrong in the one error type
+        raise ValueError(f"page body is not zlib data ({exc}); resend the page") from exc
+    if len(body) > limit:
+        raise PageTooLarge(
+            f"page body inflates past {limit} bytes (AKHBAR_MAX_PAGE_BYTES); refusing it: "
+            "raise AKHBAR_MAX_PAGE_BYTES if the site's pages really are this large"
+        )
     return body
 
 
@@ -77,8 +90,9 @@ class RawPage:
             crawl_id=crawl_id,
         )
 
-    def body(self) -> bytes:
-        return decompress_body(self.body_z)
+    def body(self, limit: int = 64 * 1024 * 1024) -> bytes:
+        """The raw bytes; PageTooLarge past `limit` (the worker passes AKHBAR_MAX_PAGE_BYTES)."""
+        return decompress_body(self.body_z, limit)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -187,7 +201,7 @@ def content_hash(article: Article) -> str:
         "authors": article.authors,
         "published_at": article.published_at,
         "updated_at": article.updated_at,
-        "lead_image": asdict(article.lead_image),
+        "lead_image": vars(article.lead_image),  # its three strings; asdict deep-copies
         "body": article.body,
         "tags": article.tags,
     }

@@ -13,11 +13,14 @@ from typing import Any
 
 import redis
 
+from workers.attempts import PageAttempts, crashed_result
+from workers.config import Settings, load_settings
 from workers.enrich import NearDuplicateIndex, enrich_article
 from workers.extract import NotAnArticle, extract_article
 from workers.extract.decode import decode_html
+from workers.faults import crash_if_asked
 from workers.keys import DRIFT_WINDOW, key
-from workers.messages import Article, Failure, RawPage, Result, Stage
+from workers.messages import Article, Failure, PageTooLarge, RawPage, Result, Stage
 from workers.sites import get_site
 
 log = logging.getLogger(__name__)
@@ -45,15 +48,20 @@ def skipped_result(raw: RawPage, reason: str) -> Result:
 
 
 def page_result(raw_data: dict[str, Any], attempt: int = 1,
-                index: NearDuplicateIndex | None = None) -> Result:
+                index: NearDuplicateIndex | None = None, max_bytes: int | None = None) -> Result:
     """Turn one RawPage dict into the Result that describes what became of it: extracted,
-    then enriched (with story ids when a near-duplicate index is given)."""
+    then enriched (with story ids when a near-duplicate index is given). A body past
+    `max_bytes` (default AKHBAR_MAX_PAGE_BYTES) is refused before it is inflated whole."""
     url = str(raw_data.get("url", "?")) if isinstance(raw_data, dict) else "?"
     crawl_id = raw_data.get("crawl_id") if isinstance(raw_data, dict) else None
+    limit = load_settings().max_page_bytes if max_bytes is None else max_bytes
     try:
         raw = RawPage.from_dict(raw_data)
-        body = raw.body()
+        body = raw.body(limit)
+    except PageTooLarge as exc:  # the crawler's DOWNLOAD_MAXSIZE, enforced again here
+        return failure_result(url, crawl_id, "fetch", exc, attempt)
     except (TypeError, ValueError) as exc:
+        log.warning("refused page %.200s: %s", url, exc)  # a malformed RawPage, not a bug
         return failure_result(url, crawl_id, "extract", exc, attempt)
     if raw.status >= 400:
         return skipped_result(raw, f"HTTP {raw.status}")
@@ -63,7 +71,9 @@ def page_result(raw_data: dict[str, Any], attempt: int = 1,
             html, raw.final_url or raw.url, site=raw.site, fetched_at=raw.fetched_at
         )
     except NotAnArticle as exc:
-        return skipped_result(raw, f"not an article: {exc}")
+        reason = str(exc)  # some say "not an article: …" themselves
+        return skipped_result(raw, reason if reason.startswith("not an article") else
+                              f"not an article: {reason}")
     except Exception as exc:  # an extraction bug must not kill the worker: record it
         log.warning("extraction failed for %s: %s", raw.url, exc, exc_info=True)
         return failure_result(raw.url, raw.crawl_id, "extract", exc, attempt)
@@ -76,6 +86,40 @@ def page_result(raw_data: dict[str, Any], attempt: int = 1,
         article=article.to_dict(),
         raw=raw.to_dict(),
     )
+
+
+def handle_page(client: redis.Redis, settings: Settings, raw_data: dict[str, Any],
+                attempt: int = 1, index: NearDuplicateIndex | None = None) -> Result:
+    """All `process_page` does: count the delivery, give up on a page that killed the worker
+    `max_page_attempts` times, else extract and enrich it; publish the Result either way."""
+    attempts = PageAttempts(client, settings.prefix, settings.max_page_attempts)
+    started = attempts.start(raw_data)
+    try:
+        if attempts.exhausted(started):
+            result = crashed_result(raw_data, started - 1, settings.task_time_limit)
+        else:
+            crash_if_asked(settings, raw_data)
+            result = guarded_result(raw_data, attempt, index)
+        publish(client, settings.prefix, result)
+    finally:
+        attempts.finish(raw_data)  # any Python exit (even an exception) is not a crash
+    return result
+
+
+def guarded_result(raw_data: dict[str, Any], attempt: int,
+                   index: NearDuplicateIndex | None) -> Result:
+    """`page_result`, with anything that escapes it (an enrichment bug, the soft time limit)
+    recorded as a failure: a task that raised would be acked and its page never accounted
+    for. Redis errors still raise, for Celery to retry the task."""
+    try:
+        return page_result(raw_data, attempt=attempt, index=index)
+    except redis.RedisError:
+        raise
+    except Exception as exc:
+        url = str(raw_data.get("url", "?")) if isinstance(raw_data, dict) else "?"
+        crawl_id = raw_data.get("crawl_id") if isinstance(raw_data, dict) else None
+        log.exception("processing %s failed outside extraction", url)
+        return failure_result(url, crawl_id, "enrich", exc, attempt)
 
 
 def enrich(article: Article, index: NearDuplicateIndex | None) -> None:

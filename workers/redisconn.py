@@ -7,10 +7,11 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
-from redis.backoff import NoBackoff
+from redis.backoff import EqualJitterBackoff, NoBackoff
 from redis.retry import Retry
 
 from workers.config import Settings
@@ -31,21 +32,62 @@ def mask_url(url: str) -> str:
     return url
 
 
-def redis_client(url: str) -> redis.Redis:
-    """A client with timeouts, so a dead Redis is an error, not a hang."""
+# A Redis restart takes a second or two: a command retried this many times, with backoff
+# doubling from RETRY_BASE_S up to RETRY_CAP_S (half of it random, so many clients do not
+# reconnect in step), rides it out: DEFAULT_RETRIES waits up to 1.4 s in all,
+# PATIENT_RETRIES 20 to 40 s.
+DEFAULT_RETRIES = 3
+PATIENT_RETRIES = 12
+RETRY_BASE_S = 0.1
+RETRY_CAP_S = 5.0
+
+
+def redis_client(url: str, retries: int = DEFAULT_RETRIES) -> redis.Redis:
+    """A client that is not fooled by a dead or restarted Redis.
+
+    Timeouts make a dead Redis an error, not a hang. On a connection error or timeout the
+    client reconnects and retries the command up to `retries` times with backoff: a command
+    that was sent but whose reply was lost runs twice, so callers keep their writes
+    idempotent (the store and the stream tolerate a duplicate). A pooled connection idle
+    longer than `health_check_interval` is PINGed before use, and TCP keepalive notices a peer
+    that vanished without closing the connection.
+    """
+    options: dict[str, Any] = {}
+    if not url.startswith("unix://"):
+        options["socket_keepalive"] = True  # a unix socket refuses the option
     return redis.Redis.from_url(
         url,
         socket_timeout=15,
         socket_connect_timeout=5,
         health_check_interval=30,
-        retry_on_timeout=True,
+        retry=Retry(EqualJitterBackoff(cap=RETRY_CAP_S, base=RETRY_BASE_S), retries),
+        retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+        **options,
     )
+
+
+def broker_socket_options(redis_url: str) -> dict[str, object]:
+    """kombu's Redis transport options for a broker that may restart or vanish.
+
+    Without a socket timeout a publish waits forever on a connection whose peer vanished
+    without closing it (kombu's own health checks of the consuming connections cannot help a
+    publish); keepalive finds such a peer on an idle connection.
+    """
+    options: dict[str, object] = {"socket_timeout": 30, "socket_connect_timeout": 5}
+    if not redis_url.startswith("unix://"):
+        options["socket_keepalive"] = True
+    return options
 
 
 def check_redis(url: str) -> redis.Redis:
     client = redis_client(url)
     try:
         client.ping()
+    except redis.AuthenticationError as exc:  # reached, but the credentials are wrong
+        raise RedisUnavailable(
+            f"Redis at {mask_url(url)} refused the user name or password in REDIS_URL "
+            f"({exc}); put the right ones in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)"
+        ) from exc
     except redis.RedisError as exc:
         raise RedisUnavailable(
             f"cannot reach Redis at {mask_url(url)} ({exc.__class__.__name__}: {exc}); "
@@ -70,7 +112,7 @@ def live_embedded_url(settings: Settings) -> str | None:
     if not settings.embedded_redis_socket.exists():
         return None
     try:
-        redis_client(embedded_url(settings)).ping()
+        redis_client(embedded_url(settings), retries=0).ping()
     except redis.RedisError:
         return None
     return embedded_url(settings)
@@ -101,7 +143,7 @@ class EmbeddedRedis:
     def _stale_socket(path: Path) -> None:
         if path.exists():
             try:
-                redis_client(f"unix://{path}").ping()
+                redis_client(f"unix://{path}", retries=0).ping()
             except redis.RedisError:
                 path.unlink()
 

@@ -13,7 +13,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import redis
@@ -215,7 +215,7 @@ class PipelineRun:
             stack.callback(storage.close)
             env = child_env(self.settings, redis_url, self.allowed_hosts)
             self._start_worker(stack, env)
-            self._start_store(stack, client, storage)
+            self._start_store(stack, client, storage, redis_url)
             context = RunContext(self.settings, client, storage, env, self.logs, stack)
             started = time.monotonic()
             for job in jobs:
@@ -241,7 +241,12 @@ class PipelineRun:
         self.worker = start_logged(command, env, self.logs / "worker.log")
         stack.callback(stop_process, self.worker)
 
-    def _start_store(self, stack: ExitStack, client: redis.Redis, storage: Storage) -> None:
+    def _start_store(
+        self, stack: ExitStack, client: redis.Redis, storage: Storage, redis_url: str
+    ) -> None:
+        """The store consumer in a thread; it also re-sends pages a killed worker lost."""
+        from workers.app import make_app  # Celery's app only when a run needs it
+
         stop = threading.Event()
         consumer = StoreConsumer(
             client,
@@ -250,6 +255,8 @@ class PipelineRun:
             consumer=f"run-{socket.gethostname()}-{uuid.uuid4().hex[:6]}",
             batch=self.settings.store_batch,
             block_ms=200,
+            claim_idle_ms=self.settings.store_claim_idle_s * 1000,
+            requeue_app=make_app(replace(self.settings, redis_url=redis_url)),
         )
         thread = threading.Thread(target=consumer.run, kwargs={"stop": stop}, daemon=True)
         thread.start()

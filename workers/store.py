@@ -19,12 +19,15 @@ import base64
 import json
 import logging
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import redis
+from celery import Celery
 
+from workers import ledger
 from workers.keys import STORE_GROUP, key
 from workers.messages import Article, Failure, Outcome, RawPage, Result
 from workers.storage import Storage, StorageUnavailable
@@ -55,7 +58,8 @@ class StoreConsumer:
     def __init__(self, redis_client: redis.Redis, storage: Storage, prefix: str, consumer: str,
                  batch: int = 50, block_ms: int = 1000, claim_idle_ms: int = 60_000,
                  max_deliveries: int = 5, *, retry_base_s: float = 1.0,
-                 retry_max_s: float = 30.0) -> None:
+                 retry_max_s: float = 30.0, requeue_app: Celery | None = None,
+                 lost_sweep_s: float = 5.0) -> None:
         self.redis = redis_client
         self.storage = storage
         self.prefix = prefix
@@ -67,8 +71,15 @@ class StoreConsumer:
         self.retry_base_s = retry_base_s
         self.retry_max_s = retry_max_s
         self.stream = key("results", prefix)
+        # With an app to send tasks through: pages of settled crawls lost on their way to a
+        # worker are sent again (workers.ledger), checked every `lost_sweep_s` when idle.
+        self.requeue_app = requeue_app
+        self.lost_sweep_s = lost_sweep_s
+        self._next_sweep = 0.0
         self._record = redis_client.register_script(RECORD_OUTCOME)
         self._held: list[Entry] = []  # read but not yet committed (database unavailable)
+        # committed, but Redis failed before they were counted and acked: finished first
+        self._unfinished: list[tuple[Entry, Outcome]] = []
         self._claim_cursor = "0-0"
         self._failed_tries = 0
         self._stop = threading.Event()
@@ -91,23 +102,45 @@ class StoreConsumer:
         while not self._stop.is_set():
             try:
                 handled = self.step()
+                idle = until_idle and handled == 0 and not self._held and self.pending() == 0
             except redis.RedisError as exc:
-                log.warning("store consumer %s: Redis error (%s); retrying", self.consumer, exc)
-                self._back_off()
+                self._on_redis_error(exc)
                 continue
+            if not self._held:
+                self._failed_tries = 0  # the next outage starts again from a short pause
             total += handled
-            if until_idle and handled == 0 and not self._held and self.pending() == 0:
+            if idle:
                 break
         return total
 
+    def _on_redis_error(self, exc: redis.RedisError) -> None:
+        """Redis down or restarting: wait, then carry on; a restarted Redis that lost the
+        consumer group (no persistence) gets it back, reading the stream from its start."""
+        log.warning("store consumer %s: Redis error (%s); retrying", self.consumer, exc)
+        self._back_off()
+        if isinstance(exc, redis.ResponseError) and "NOGROUP" in str(exc):
+            try:
+                self.ensure_group()
+            except redis.RedisError as again:
+                log.warning("store consumer %s: cannot create the consumer group yet (%s)",
+                            self.consumer, again)
+
     def step(self) -> int:
         """Handle one batch; returns how many entries were stored (or failed) and acked."""
+        if self._unfinished:
+            handled = self._finish(self._unfinished)
+            self._unfinished = []
+            return handled
         entries = self._held or self._fetch()
         if not entries:
+            self._sweep_lost()
             return 0
         saved, held = self._save(entries)
+        # Committed: if Redis fails while counting and acking them, the next step retries
+        # with the same outcomes (a save repeated would count an article as unchanged).
+        self._held, self._unfinished = held, saved
         handled = self._finish(saved)
-        self._held = held
+        self._unfinished = []
         if held:
             self._keep_claimed(held)
             self._back_off()
@@ -231,6 +264,7 @@ class StoreConsumer:
                 keys = [key("crawl_outcomes", self.prefix, crawl_id=crawl_id),
                         key("crawl_counts", self.prefix, crawl_id=crawl_id)]
                 self._record(keys=keys, args=[entry.result.url, outcome], client=pipe)
+                ledger.forget(pipe, self.prefix, crawl_id, entry.result.url)
         totals = Counter(outcome for _, outcome in saved)
         for outcome, count in sorted(totals.items()):
             pipe.hincrby(key("totals", self.prefix), outcome, count)
@@ -243,6 +277,14 @@ class StoreConsumer:
         log.info("store consumer %s: %d entries (%s)", self.consumer, len(saved),
                  ", ".join(f"{o} {n}" for o, n in sorted(totals.items())))
         return len(saved)
+
+    def _sweep_lost(self) -> None:
+        if self.requeue_app is None or time.monotonic() < self._next_sweep:
+            return
+        self._next_sweep = time.monotonic() + self.lost_sweep_s
+        sent = ledger.requeue_lost(self.redis, self.prefix, self.requeue_app)
+        if sent:
+            log.warning("store consumer %s: sent %d lost pages again", self.consumer, sent)
 
     def _keep_claimed(self, held: list[Entry]) -> None:
         """Reset the idle time of held entries (JUSTID: no delivery is counted), so other

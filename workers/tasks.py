@@ -14,8 +14,8 @@ from celery import Task, signals
 from workers.app import celery_app
 from workers.config import load_settings
 from workers.enrich.neardup import RedisStoryIndex
-from workers.pages import page_result, publish
-from workers.redisconn import redis_client, redis_url_for
+from workers.pages import handle_page
+from workers.redisconn import PATIENT_RETRIES, redis_client, redis_url_for
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,9 @@ def _redis_url() -> str:
 
 @functools.cache
 def _results_redis() -> redis.Redis:
-    """One client per worker process, made after the fork."""
-    return redis_client(_redis_url())
+    """One client per worker process, made after the fork; patient, so that a page's result
+    rides out a Redis restart instead of failing the task."""
+    return redis_client(_redis_url(), retries=PATIENT_RETRIES)
 
 
 @functools.cache
@@ -56,14 +57,18 @@ def _warm_up(**_: Any) -> None:
 )
 def process_page(self: Task, raw: dict[str, Any]) -> None:
     """Extract one fetched page and publish the Result. Only Redis errors are retried:
-    an extraction error would fail the same way again, so it becomes a failure record."""
-    result = page_result(raw, attempt=self.request.retries + 1, index=_story_index())
-    publish(_results_redis(), load_settings().prefix, result)
+    an extraction error would fail the same way again, so it becomes a failure record; a page
+    that kills the worker every time becomes one after a few tries (workers.attempts)."""
+    handle_page(_results_redis(), load_settings(), raw, attempt=self.request.retries + 1,
+                index=_story_index())
 
 
-# A crawl outlives a page task by far; its limit stays under the broker's visibility timeout.
+# A crawl runs far longer than the broker's visibility timeout, after which an unacked message
+# is handed to another worker: with acks_late a running crawl would be started a second time.
+# So it is acknowledged when it starts. A crawl killed midway is not redelivered; the next
+# crawl of the site resumes from the frontier and in-flight set it left in Redis.
 @celery_app.task(
-    name="crawl_site", bind=True, acks_late=True, time_limit=3300, soft_time_limit=3240
+    name="crawl_site", bind=True, acks_late=False, time_limit=3300, soft_time_limit=3240
 )
 def crawl_site(
     self: Task, site: str, base_url: str | None = None, crawl_id: str | None = None

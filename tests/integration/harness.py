@@ -12,9 +12,11 @@ from pathlib import Path
 
 import redis
 
+from workers.app import make_app
 from workers.config import Settings
 from workers.processes import crawl_command, start_logged, stop_process, worker_command
 from workers.runner import CrawlTally, crawl_finished, tally
+from workers.status import in_flight
 from workers.storage import Storage
 from workers.store import StoreConsumer
 
@@ -66,14 +68,18 @@ def drain(
     worker: subprocess.Popen[bytes],
     timeout: float = 180,
 ) -> CrawlTally:
-    """Run a store consumer until the crawl has ended and its every page is accounted for."""
-    consumer = StoreConsumer(client, storage, settings.prefix, consumer="test-store", block_ms=100)
+    """Run a store consumer until the crawl has ended, its every page is accounted for and
+    nothing is left in between (a page processed twice leaves a second result to store)."""
+    consumer = StoreConsumer(client, storage, settings.prefix, consumer="test-store", block_ms=100,
+                             claim_idle_ms=settings.store_claim_idle_s * 1000,
+                             requeue_app=make_app(settings), lost_sweep_s=1.0)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         consumer.step()
         current = tally(client, settings.prefix, crawl_id)
         finished = crawl_finished(client, settings.prefix, crawl_id)
-        if finished and current.fetched and current.accounted >= current.fetched:
+        settled = finished and current.fetched and current.accounted >= current.fetched
+        if settled and in_flight(client, settings.prefix).total == 0:
             return current
         assert worker.poll() is None, "the Celery worker died"
     raise AssertionError(f"crawl {crawl_id} not accounted for in {timeout}s: {current}")

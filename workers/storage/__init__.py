@@ -65,6 +65,10 @@ class Storage(Protocol):
 
     def recent_failures(self, limit: int = 20) -> list[dict[str, Any]]: ...
 
+    def failure_stages(self, crawl_id: str) -> dict[str, int]:
+        """Pages of one crawl in the failure log, counted by stage."""
+        ...
+
     def raw_pages(self, site: str | None = None, since: datetime | None = None,
                   latest_only: bool = False) -> Iterator[RawPage]: ...
 

@@ -1,13 +1,16 @@
 """From a database URL to a configured SQLAlchemy engine, for SQLite and PostgreSQL.
 
-SQLite: WAL journal and a busy timeout on every connection, and write transactions opened with
-BEGIN IMMEDIATE. A deferred BEGIN would let two writers both read, then the second one to write
-fails at once with "database is locked" (busy_timeout cannot help a stale WAL snapshot).
+SQLite: WAL journal and a busy timeout on every connection (30 s, or the URL's `?timeout=`
+seconds: how long a writer waits for another's lock before the store retries), and write
+transactions opened with BEGIN IMMEDIATE. A deferred BEGIN would let two writers both read,
+then the second one to write fails at once with "database is locked" (busy_timeout cannot
+help a stale WAL snapshot).
 PostgreSQL: psycopg 3, a connect timeout, and pre-ping so a restarted server costs no batch.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -61,15 +64,24 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
                 f"cannot create the folder {folder} for the database {mask(url)} ({exc}); "
                 "choose a writable path in AKHBAR_DB_URL or AKHBAR_HOME") from exc
     engine = sa.create_engine(url, connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "connect", functools.partial(_on_sqlite_connect, _busy_timeout_ms(url)))
     event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
 
-def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+def _busy_timeout_ms(url: sa.URL) -> int:
+    raw = url.query.get("timeout")
+    try:
+        return int(float(str(raw)) * 1000) if raw else SQLITE_BUSY_TIMEOUT_MS
+    except ValueError as exc:
+        raise BadDatabaseUrl(f"timeout={raw!r} in {mask(url)} is not a number of seconds; "
+                             "write e.g. sqlite:///path/to/file.db?timeout=30") from exc
+
+
+def _on_sqlite_connect(busy_timeout_ms: int, dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # the driver stops issuing BEGIN; _on_sqlite_begin does
     cursor = dbapi_conn.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()

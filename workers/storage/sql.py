@@ -159,6 +159,13 @@ class SqlStorage:
                      "message": r.message, "attempt": r.attempt, "crawl_id": r.crawl_id or None,
                      "at": _iso(r.at)} for r in conn.execute(query)]
 
+    def failure_stages(self, crawl_id: str) -> dict[str, int]:
+        """Distinct failed URLs of one crawl per stage (a page may be recorded twice)."""
+        query = (sa.select(failures.c.stage, sa.func.count(sa.distinct(failures.c.url)))
+                 .where(failures.c.crawl_id == crawl_id).group_by(failures.c.stage))
+        with self._guard(), self.engine.connect() as conn:
+            return {stage: int(count) for stage, count in conn.execute(query)}
+
     def raw_pages(self, site: str | None = None, since: datetime | None = None,
                   latest_only: bool = False) -> Iterator[RawPage]:
         """Archived pages, oldest fetch first, ready to hand to the page worker again.
