@@ -14,6 +14,7 @@ import redis
 
 from workers.app import make_app
 from workers.config import Settings
+from workers.keys import key
 from workers.processes import crawl_command, start_logged, stop_process, worker_command
 from workers.runner import CrawlTally, crawl_finished, tally
 from workers.status import in_flight
@@ -83,3 +84,14 @@ def drain(
             return current
         assert worker.poll() is None, "the Celery worker died"
     raise AssertionError(f"crawl {crawl_id} not accounted for in {timeout}s: {current}")
+
+
+def wait_for_stream(client: redis.Redis, prefix: str, count: int,
+                    worker: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    """Until the results stream holds `count` entries (nothing consumes it meanwhile)."""
+    stream = key("results", prefix)
+    deadline = time.monotonic() + timeout
+    while client.xlen(stream) < count:
+        assert worker.poll() is None, "the Celery worker died"
+        assert time.monotonic() < deadline, f"{client.xlen(stream)} of {count} results"
+        time.sleep(0.2)

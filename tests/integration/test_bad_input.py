@@ -4,7 +4,6 @@ failure log with its reason, every good page is stored, and the worker keeps run
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import redis
 
 from replica.content import load_articles
 from replica.render import render_article_page
-from tests.integration.harness import celery_worker, service_env
+from tests.integration.harness import celery_worker, service_env, wait_for_stream
 from workers.app import make_app
 from workers.config import load_settings
 from workers.keys import PAGES_QUEUE, key
@@ -70,12 +69,8 @@ def good_pages(crawl_id: str) -> dict[str, dict[str, Any]]:
 def wait_for_results(client: redis.Redis, prefix: str, count: int,
                      worker: Any, timeout: float = 120) -> dict[str, Result]:
     """Every Result on the stream, by URL, once the worker has published `count` of them."""
+    wait_for_stream(client, prefix, count, worker, timeout)
     stream = key("results", prefix)
-    deadline = time.monotonic() + timeout
-    while client.xlen(stream) < count:
-        assert worker.poll() is None, "the Celery worker died"
-        assert time.monotonic() < deadline, f"{client.xlen(stream)} of {count} results"
-        time.sleep(0.2)
     results = [Result.from_json(fields[b"data"]) for _id, fields in client.xrange(stream)]
     return {r.url: r for r in results}
 

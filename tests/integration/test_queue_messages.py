@@ -8,7 +8,6 @@ import base64
 import json
 import os
 import pickle
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from kombu import Connection
 
 from replica.content import load_articles
 from replica.render import render_article_page
-from tests.integration.harness import celery_worker, service_env
+from tests.integration.harness import celery_worker, service_env, wait_for_stream
 from workers.config import load_settings
 from workers.keys import PAGES_QUEUE, key
 from workers.messages import RawPage, Result
@@ -108,16 +107,6 @@ def bad_items(marker: Path, crawl_id: str) -> dict[str, tuple[str, str, str]]:
         "envelope-without-tag": (json.dumps({"body": "", "properties": {}}), "NotAnEnvelope",
                                  "no properties.delivery_tag"),
     }
-
-
-def wait_for_stream(client: redis.Redis, prefix: str, count: int, worker: Any,
-                    timeout: float = 90) -> None:
-    stream = key("results", prefix)
-    deadline = time.monotonic() + timeout
-    while client.xlen(stream) < count:
-        assert worker.poll() is None, "the Celery worker died"
-        assert time.monotonic() < deadline, f"{client.xlen(stream)} of {count} results"
-        time.sleep(0.2)
 
 
 def test_the_pickle_marker_works(tmp_path: Path) -> None:
