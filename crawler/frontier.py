@@ -106,6 +106,7 @@ class Frontier:
         self.pending = key("frontier_pending", prefix, site=site)
         self.inflight = key("frontier_inflight", prefix, site=site)
         self.seen = key("frontier_seen", prefix, site=site)
+        self.last_crawl = key("frontier_crawl", prefix, site=site)
         self._push = client.register_script(PUSH)
         self._pop = client.register_script(POP)
 
@@ -147,5 +148,11 @@ class Frontier:
     def forget_seen(self) -> None:
         self.client.delete(self.seen)
 
+    def take(self, crawl_id: str) -> str | None:
+        """Record `crawl_id` as the crawl working this frontier; the one before it, if any
+        (a crawl that did not finish cleanly: a clean finish clears the record)."""
+        previous = self.client.getset(self.last_crawl, crawl_id)
+        return previous.decode() if isinstance(previous, bytes) else previous
+
     def clear(self) -> None:
-        self.client.delete(self.pending, self.inflight, self.seen)
+        self.client.delete(self.pending, self.inflight, self.seen, self.last_crawl)

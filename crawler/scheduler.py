@@ -45,6 +45,7 @@ from crawler.outage import outage_tolerant_client
 from crawler.sitelock import SiteBusy, SiteLock, owner_id
 from workers.config import Settings, load_settings
 from workers.keys import key
+from workers.messages import utc_now_iso
 from workers.redisconn import redis_url_for
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class RedisScheduler(BaseScheduler):
         self.outage_s = settings.redis_outage_s
         client = outage_tolerant_client(redis_url_for(settings), settings.redis_outage_s)
         self.frontier = Frontier(client, settings.prefix, frontier_name(spider))
+        self.frontier_prefix = settings.prefix
         self.lock_ttl_s = crawler.settings.getfloat("AKHBAR_FRONTIER_LOCK_TTL", LOCK_TTL_S)
         lock_key = key("frontier_lock", settings.prefix, site=frontier_name(spider))
         crawl_id = str(getattr(spider, "crawl_id", ""))
@@ -108,6 +110,7 @@ class RedisScheduler(BaseScheduler):
         try:
             self.lock.acquire(wait_s=self.lock_ttl_s + 1)
             self.locked, self.lock_renewed = True, time.monotonic()
+            self.end_dead_crawl()
             self.resume()
         except SiteBusy as exc:
             log.error("cannot crawl %s: %s", spider.name, exc)
@@ -118,6 +121,20 @@ class RedisScheduler(BaseScheduler):
             raise CloseSpider(self.failure) from exc
         self.heartbeat = create_looping_call(self.beat)
         self.heartbeat.start(BEAT_S, now=False)
+
+    def end_dead_crawl(self) -> None:
+        """Mark the crawl this one takes the frontier over from as ended, if it never said so
+        (it was killed): its pages then count as settled once nothing is in flight, so
+        `akhbar status` can judge them and the hand-off ledger can send its lost ones again."""
+        crawl_id = str(getattr(self.spider, "crawl_id", ""))
+        previous = self.frontier.take(crawl_id)
+        if not previous or previous == crawl_id:
+            return
+        info = key("crawl_info", self.frontier_prefix, crawl_id=previous)
+        if self.frontier.client.hsetnx(info, "finished_at", utc_now_iso()):
+            self.frontier.client.hset(info, "finish_reason", f"died; resumed by crawl {crawl_id}")
+            log.warning("crawl %s of %s died without finishing; this crawl resumes it",
+                        previous, self.spider.name)
 
     def resume(self) -> None:
         """Put back what a dead crawl had in flight; with nothing to resume, start afresh."""

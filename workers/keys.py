@@ -22,11 +22,12 @@ KEY_TEMPLATES = {
     "liveness": "{prefix}:liveness:node:{node}",  # hash: a worker's heartbeats (liveness.py)
     "liveness_nodes": "{prefix}:liveness:nodes",  # set of worker nodes with heartbeats
     # A crawl frontier (crawler/frontier.py) per site and target ("aawsat@aawsat.com"), kept so
-    # the next crawl of it resumes what a killed one left; a clean finish deletes all four.
+    # the next crawl of it resumes what a killed one left; a clean finish deletes them all.
     "frontier_pending": "{prefix}:frontier:{site}:pending",  # zset: request entries, by priority
     "frontier_inflight": "{prefix}:frontier:{site}:inflight",  # hash entry id -> entry, not done
     "frontier_seen": "{prefix}:frontier:{site}:seen",  # set of request fingerprints queued
     "frontier_lock": "{prefix}:frontier:{site}:lock",  # the crawl that owns the frontier (TTL)
+    "frontier_crawl": "{prefix}:frontier:{site}:crawl",  # id of the crawl that last opened it
 }
 DRIFT_WINDOW = 50  # flags kept per site in drift_recent
 

@@ -118,6 +118,9 @@ def test_the_next_crawl_picks_up_what_a_killed_crawl_left(
     assert storage.count_articles() == len(articles)
     assert storage.count_versions() == len(articles)  # every article stored exactly once
     assert not client.exists(*keys.values())  # a crawl that finished cleanly leaves nothing
+    # the killed crawl is marked ended by the crawl that resumed it: its pages can settle
+    c1 = client.hgetall(key("crawl_info", key_prefix, crawl_id="c1"))
+    assert c1[b"finish_reason"] == b"died; resumed by crawl c2" and c1[b"finished_at"]
     log = (tmp_path / "crawl-c2.log").read_text()
     assert "took over the frontier lock of a crawl that died" in log
     assert f"{left_in_flight} of them in flight when its last crawl stopped" in log
