@@ -186,6 +186,29 @@ class GuardedChannel(kombu_redis.Channel):
             _undecodable(exc, queue)
             raise Empty() from exc
 
+    def close(self) -> None:
+        """Close the channel; skip kombu's restore of unacked deliveries once the transport
+        has been detached from its connection.
+
+        After a lost broker connection Celery calls `Connection.collect()`, then
+        `Connection.close()` (celery/worker/consumer/consumer.py,
+        on_connection_error_after_connected). When Redis went down while a BRPOP was
+        pending (the error surfaced on another socket first, e.g. the pub/sub one of remote
+        control), collect's `Channel.close` re-reads that BRPOP, gets a connection error and
+        stops before the channel is marked closed; the transport's `close_connection` stops
+        too, at remote control's channel deleting its auto-delete queue; collect then sets
+        `transport.client = None`. The task channel's next close drops the pools, and
+        `restore_unacked_once` builds a new pool from `transport.client` (`_connparams`):
+        AttributeError on None, which no one catches as a connection error, and the worker
+        dies (only when it holds an unacked delivery: nothing to restore, no crash).
+
+        Skipping that restore loses nothing: the deliveries stay in the QoS's `_delivered`
+        and in Redis's unacked hash; workers.reconnect restores them through the next
+        connection, and the visibility sweep does if this worker never reconnects."""
+        if self.connection is not None and self.connection.client is None:
+            self.do_restore = False
+        super().close()
+
 
 class GuardedTransport(kombu_redis.Transport):
     """kombu's Redis transport with `GuardedChannel` and the envelope check."""

@@ -28,6 +28,8 @@ from unittest import mock
 import pytest
 import redis
 from celery import Celery
+from kombu import Connection, Consumer, Exchange, Queue
+from kombu.common import ignore_errors
 
 from replica.content import load_articles
 from replica.render import absolute, render_article_page
@@ -39,7 +41,9 @@ from workers.liveness import check_health
 from workers.messages import RawPage
 from workers.pages import page_result, publish
 from workers.processes import start_logged, stop_process
+from workers.reconnect import _restore
 from workers.redisconn import EmbeddedRedis, redis_client, redis_url_for
+from workers.rejects import GuardedTransport
 from workers.runner import CrawlTally, tally
 from workers.storage import open_storage
 from workers.store import StoreConsumer
@@ -288,3 +292,44 @@ def test_a_redis_that_lost_everything_gives_the_store_consumer_its_group_back(
             stop.set()
             thread.join(10)
             storage.close()
+
+
+def test_a_redis_shutdown_with_remote_control_subscribed_does_not_kill_the_consumer(
+    redis_server: RedisServer,
+) -> None:
+    """The crash behind 1 in 3 worker deaths, made deterministic. A worker's broker connection
+    has the task channel (an unacked delivery, a BRPOP pending) and remote control's channel
+    (an auto-delete fanout queue, subscribed). Redis goes down; Celery runs `collect()` then
+    `close()` on the connection (on_connection_error_after_connected). In collect the task
+    channel's close fails on the pending BRPOP, the control channel's on deleting its queue,
+    so the task channel is still open when the transport is detached; the close that follows
+    restored through it: AttributeError, worker dead. Now that close passes, and the delivery
+    goes back to the queue through the next connection, once."""
+    options = {"global_keyprefix": f"akhbar-close-{uuid.uuid4().hex[:8]}:"}
+    connection = Connection(redis_server.url, transport_options=options)
+    assert isinstance(connection.transport, GuardedTransport)
+    tasks = connection.default_channel
+    queue = connection.SimpleQueue("pages", channel=tasks)
+    queue.put({"page": 1})
+    queue.get(timeout=5)  # delivered, never acked: in the unacked hash
+    control = connection.channel()
+    fanout = Queue("control", Exchange("control", type="fanout"), auto_delete=True)
+    Consumer(control, [fanout]).consume()
+    control.client.ping()
+    tasks._brpop_start()  # the event loop's pending BRPOP
+    redis_server.stop()
+
+    connection.collect(socket_timeout=2)  # what Celery does after a lost connection
+    assert not tasks.closed, "not the state that crashed the worker"
+    ignore_errors(connection, connection.close)  # raised AttributeError before the fix
+
+    assert list(tasks.qos._delivered), "the unrestored delivery is still known"
+    redis_server.start()
+    with Connection(redis_server.url, transport_options=options) as again:
+        requeued = again.SimpleQueue("pages", channel=again.default_channel)
+        assert _restore(tasks.qos, again.default_channel.qos)  # workers.reconnect's step
+        message = requeued.get(timeout=5)
+        assert message.payload == {"page": 1} and message.delivery_info["redelivered"]
+        message.ack()
+        with pytest.raises(requeued.Empty):
+            requeued.get(timeout=0.5)  # put back once, not twice
