@@ -23,7 +23,7 @@ from typing import Any
 import redis
 
 from workers.keys import key
-from workers.messages import Failure, RawPage, Result
+from workers.messages import Failure, RawPage, Result, page_identity
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class PageAttempts:
         self.limit = limit
 
     def key_for(self, raw_data: Any) -> str:
-        url, crawl_id = _identity(raw_data)
+        url, crawl_id = page_identity(raw_data)
         digest = hashlib.sha1(f"{crawl_id}\n{url}".encode(), usedforsecurity=False).hexdigest()
         return key("attempts", self.prefix, url_hash=digest)
 
@@ -66,7 +66,7 @@ class PageAttempts:
 def crashed_result(raw_data: Any, crashes: int, time_limit: int) -> Result:
     """The failure record of a page given up on; it carries the page, so the raw archive keeps
     it for `akhbar reprocess` once the rule is fixed."""
-    url, crawl_id = _identity(raw_data)
+    url, crawl_id = page_identity(raw_data)
     message = (
         f"this page killed the page worker {crashes} times (a crash, out of memory, or past the "
         f"{time_limit} s time limit) and is not tried again. What to do: look at the page in the "
@@ -78,13 +78,6 @@ def crashed_result(raw_data: Any, crashes: int, time_limit: int) -> Result:
     log.error("giving up on %s: %s", url, message)
     return Result(kind="failure", url=url, crawl_id=crawl_id, failure=failure.to_dict(),
                   raw=_raw_or_none(raw_data))
-
-
-def _identity(raw_data: Any) -> tuple[str, str | None]:
-    if not isinstance(raw_data, dict):
-        return "?", None
-    crawl_id = raw_data.get("crawl_id")
-    return str(raw_data.get("url", "?")), crawl_id if isinstance(crawl_id, str) else None
 
 
 def _raw_or_none(raw_data: Any) -> dict[str, Any] | None:

@@ -209,6 +209,15 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+
+def page_identity(raw_data: Any) -> tuple[str, str | None]:
+    """(URL, crawl id) of a page message (a RawPage dict), whatever else is wrong with it."""
+    if not isinstance(raw_data, dict):
+        return "?", None
+    crawl_id = raw_data.get("crawl_id")
+    return str(raw_data.get("url", "?")), crawl_id if isinstance(crawl_id, str) else None
+
+
 @dataclass
 class Failure:
     url: str

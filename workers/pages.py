@@ -20,7 +20,15 @@ from workers.extract import NotAnArticle, extract_article
 from workers.extract.decode import decode_html
 from workers.faults import crash_if_asked
 from workers.keys import DRIFT_WINDOW, key
-from workers.messages import Article, Failure, PageTooLarge, RawPage, Result, Stage
+from workers.messages import (
+    Article,
+    Failure,
+    PageTooLarge,
+    RawPage,
+    Result,
+    Stage,
+    page_identity,
+)
 from workers.sites import get_site
 
 log = logging.getLogger(__name__)
@@ -52,8 +60,7 @@ def page_result(raw_data: dict[str, Any], attempt: int = 1,
     """Turn one RawPage dict into the Result that describes what became of it: extracted,
     then enriched (with story ids when a near-duplicate index is given). A body past
     `max_bytes` (default AKHBAR_MAX_PAGE_BYTES) is refused before it is inflated whole."""
-    url = str(raw_data.get("url", "?")) if isinstance(raw_data, dict) else "?"
-    crawl_id = raw_data.get("crawl_id") if isinstance(raw_data, dict) else None
+    url, crawl_id = page_identity(raw_data)
     limit = load_settings().max_page_bytes if max_bytes is None else max_bytes
     try:
         raw = RawPage.from_dict(raw_data)
@@ -116,8 +123,7 @@ def guarded_result(raw_data: dict[str, Any], attempt: int,
     except redis.RedisError:
         raise
     except Exception as exc:
-        url = str(raw_data.get("url", "?")) if isinstance(raw_data, dict) else "?"
-        crawl_id = raw_data.get("crawl_id") if isinstance(raw_data, dict) else None
+        url, crawl_id = page_identity(raw_data)
         log.exception("processing %s failed outside extraction", url)
         return failure_result(url, crawl_id, "enrich", exc, attempt)
 
