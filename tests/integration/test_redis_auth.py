@@ -5,7 +5,6 @@ clear line from every command that needs Redis."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import redis
 
 from replica.content import load_articles
 from tests.integration.harness import celery_worker, drain, service_env
+from tests.redis_process import redis_server_binary
 from tests.replica_process import replica_server
 from workers.config import load_settings
 from workers.processes import crawl_command, start_logged
@@ -68,12 +68,7 @@ def wait_for_ping(url: str, server: subprocess.Popen[bytes], timeout: float = 20
 @pytest.fixture(params=["acl-user", "requirepass"])
 def auth_redis(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(URL with credentials, password) of a redis-server of this test's own."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        message = "redis-server is not installed (scripts/system-deps.sh installs it)"
-        if os.environ.get("AKHBAR_REQUIRE_SERVICES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    binary = redis_server_binary()
     port, password = free_port(), f"pw-{uuid.uuid4().hex}"
     data_dir = tmp_path / "redis"
     data_dir.mkdir()

@@ -34,6 +34,7 @@ from kombu.common import ignore_errors
 from replica.content import load_articles
 from replica.render import absolute, render_article_page
 from tests.integration.harness import celery_worker, service_env
+from tests.redis_process import redis_server_binary
 from workers.app import make_app
 from workers.config import Settings, load_settings
 from workers.keys import key
@@ -50,7 +51,7 @@ from workers.store import StoreConsumer
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-REDIS_SERVER = "/usr/bin/redis-server"
+REDIS_SERVER = redis_server_binary()
 REPLICA_BASE = "http://127.0.0.1:8000"  # only names the pages; nothing is fetched
 DEADLINE_S = 45.0
 
@@ -105,8 +106,6 @@ def wait_for_ping(url: str, timeout: float = 10.0) -> None:
 
 @contextmanager
 def own_redis(tmp_path: Path, persistent: bool = True) -> Iterator[RedisServer]:
-    if not Path(REDIS_SERVER).exists():
-        pytest.skip(f"{REDIS_SERVER} is not installed (scripts/system-deps.sh installs it)")
     directory = tmp_path / "redis"
     directory.mkdir()
     server = RedisServer(directory, persistent)
