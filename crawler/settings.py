@@ -50,3 +50,4 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "crawler.pipelines.CeleryHandoffPipeline": 300,
 }
+LOG_FORMATTER = "crawler.logformatter.ShortItemLogFormatter"  # a failed page's body stays out

@@ -3,6 +3,7 @@
 import os
 from unittest import mock
 
+from scrapy import Spider
 from scrapy.settings import Settings
 
 import crawler.settings as crawl_settings
@@ -43,3 +44,13 @@ def test_allowed_hosts_come_from_the_environment() -> None:
         module = importlib.reload(crawl_settings)
         assert module.AKHBAR_ALLOWED_HOSTS == ["127.0.0.1", "replica.test"]
     importlib.reload(crawl_settings)
+
+
+def test_a_failed_item_is_logged_by_its_url_not_its_body() -> None:
+    from crawler.logformatter import ShortItemLogFormatter
+
+    assert crawl_settings.LOG_FORMATTER == "crawler.logformatter.ShortItemLogFormatter"
+    item = {"url": "http://127.0.0.1:8000/x", "status": 200, "body_z": "B" * 100_000}
+    entry = ShortItemLogFormatter().item_error(item, RuntimeError("no"), None, Spider("s"))
+    line = entry["msg"] % entry["args"]
+    assert "http://127.0.0.1:8000/x" in line and "BBBB" not in line and len(line) < 200
