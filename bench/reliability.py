@@ -61,6 +61,7 @@ from tests.integration.harness import service_env  # noqa: E402
 from tests.redis_process import redis_server_binary  # noqa: E402
 from tests.replica_process import replica_server  # noqa: E402
 from workers.processes import crawl_command, start_logged, stop_process, worker_command  # noqa: E402
+from workers.redisconn import as_text  # noqa: E402
 from workers.status import crawl_status, in_flight  # noqa: E402
 from workers.storage import Storage, open_storage  # noqa: E402
 
@@ -219,11 +220,7 @@ def without_outcome(run: Run) -> set[str]:
     answered: set[Any] = set()
     for crawl_id in run.crawl_ids:
         answered.update(client.hkeys(f"{PREFIX}:crawl:{crawl_id}:outcomes"))
-    return {_text(url) for url in set(fetched_urls) - answered}
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
+    return {as_text(url) for url in set(fetched_urls) - answered}
 
 
 def settled(run: Run) -> bool:
@@ -365,8 +362,8 @@ def crawl_figures(run: Run) -> dict[str, Any]:
                            "settled", "finished_at")},
                        "left_in_ledger": int(run.client.hlen(f"{PREFIX}:crawl:{crawl_id}:pages"))})
     keys = [f"{PREFIX}:crawl:{c}:fetched" for c in run.crawl_ids]
-    union = [_text(url) for url in run.client.sunion(keys)]
-    waiting = [_text(url) for c in run.crawl_ids
+    union = [as_text(url) for url in run.client.sunion(keys)]
+    waiting = [as_text(url) for c in run.crawl_ids
                for url in run.client.hkeys(f"{PREFIX}:crawl:{c}:pages")]
     return {"crawls": crawls, "pages_fetched": len(union), "fetched_urls": sorted(union),
             "waiting_urls": sorted(waiting), "crawling": run.crawling(),

@@ -23,6 +23,7 @@ from scrapy import Request, Spider
 from scrapy.utils.request import request_from_dict
 
 from workers.keys import key
+from workers.redisconn import as_text
 
 # KEYS: seen, pending. ARGV: fingerprint ('' = not filtered), score, entry. 1 if queued.
 PUSH = """
@@ -152,7 +153,7 @@ class Frontier:
         """Record `crawl_id` as the crawl working this frontier; the one before it, if any
         (a crawl that did not finish cleanly: a clean finish clears the record)."""
         previous = self.client.getset(self.last_crawl, crawl_id)
-        return previous.decode() if isinstance(previous, bytes) else previous
+        return None if previous is None else as_text(previous)
 
     def clear(self) -> None:
         self.client.delete(self.pending, self.inflight, self.seen, self.last_crawl)

@@ -29,6 +29,7 @@ from workers.messages import (
     Stage,
     page_identity,
 )
+from workers.redisconn import as_text
 from workers.sites import get_site
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,7 @@ def publish(client: redis.Redis, prefix: str, result: Result) -> str:
     flag = drift_flag(result)
     if flag is not None:
         record_drift(client, prefix, *flag)
-    return entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+    return as_text(entry_id)
 
 
 def drift_flag(result: Result) -> tuple[str, bool] | None:

@@ -23,6 +23,11 @@ class RedisUnavailable(RuntimeError):
     """Redis could not be reached; the message names the URL and what to do."""
 
 
+def as_text(value: Any) -> str:
+    """A Redis reply value (bytes from a client without decode_responses) as text."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def mask_url(url: str) -> str:
     """The URL with any password replaced by ***, safe to print."""
     parts = urlsplit(url)

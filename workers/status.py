@@ -22,6 +22,7 @@ from rich.table import Table
 from workers.keys import PAGES_QUEUE, STORE_GROUP, key
 from workers.liveness import Health, queue_depth
 from workers.monitor.drift import drift_summary
+from workers.redisconn import as_text
 from workers.report import OUTCOMES, failed_by_stage
 from workers.runner import CrawlTally, tally
 from workers.storage import Storage
@@ -80,7 +81,7 @@ class CrawlStatus:
 def crawl_ids(client: redis.Redis, prefix: str, limit: int) -> list[str]:
     """The most recently started crawls, newest first."""
     members = client.zrevrange(key("crawls", prefix), 0, limit - 1)
-    return [m.decode() if isinstance(m, bytes) else str(m) for m in members]
+    return [as_text(m) for m in members]
 
 
 def in_flight(client: redis.Redis, prefix: str) -> InFlight:
@@ -102,7 +103,7 @@ def stream_pending(client: redis.Redis, stream: str) -> int:
 
 def crawl_status(client: redis.Redis, prefix: str, crawl_id: str,
                  storage: Storage | None = None, flight: InFlight | None = None) -> CrawlStatus:
-    info = {_text(k): _text(v)
+    info = {as_text(k): as_text(v)
             for k, v in client.hgetall(key("crawl_info", prefix, crawl_id=crawl_id)).items()}
     counts: CrawlTally = tally(client, prefix, crawl_id)
     outcomes = {name: counts.counts.get(name, 0) for name in OUTCOMES}
@@ -189,6 +190,3 @@ def status_json(statuses: list[CrawlStatus], health: Health) -> str:
     return json.dumps({"crawls": [s.to_dict() for s in statuses], "workers": health.to_dict()},
                       ensure_ascii=False, indent=2)
 
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -30,6 +30,7 @@ from celery import Celery
 from workers import ledger
 from workers.keys import STORE_GROUP, key
 from workers.messages import Article, Failure, Outcome, RawPage, Result
+from workers.redisconn import as_text
 from workers.storage import Storage, StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -167,8 +168,8 @@ class StoreConsumer:
         reply = self.redis.xautoclaim(self.stream, STORE_GROUP, self.consumer,
                                       min_idle_time=self.claim_idle_ms,
                                       start_id=self._claim_cursor, count=self.batch)
-        self._claim_cursor = _text(reply[0])
-        messages = [(_text(i), fields) for i, fields in reply[1] if i is not None]
+        self._claim_cursor = as_text(reply[0])
+        messages = [(as_text(i), fields) for i, fields in reply[1] if i is not None]
         gone = [i for i, fields in messages if not fields]  # deleted from the stream
         if gone:
             self.redis.xack(self.stream, STORE_GROUP, *gone)
@@ -200,7 +201,7 @@ class StoreConsumer:
         counts = {}
         for rows in pipe.execute():
             for row in rows:
-                counts[_text(row["message_id"])] = int(row["times_delivered"])
+                counts[as_text(row["message_id"])] = int(row["times_delivered"])
         return counts
 
     def _read(self, count: int) -> list[Entry]:
@@ -214,7 +215,7 @@ class StoreConsumer:
                         STORE_GROUP, self.stream)
             self.ensure_group()
             return []
-        return [decode_entry(_text(i), fields, self.stream) for i, fields in _messages(reply)]
+        return [decode_entry(as_text(i), fields, self.stream) for i, fields in _messages(reply)]
 
     # -- saving -----------------------------------------------------------------------------
 
@@ -360,6 +361,3 @@ def _messages(reply: Any) -> list[tuple[Any, dict[Any, Any]]]:
         batches = [item[1] for item in reply]
     return [(i, f) for batch in batches for i, f in batch if i is not None]
 
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -16,6 +16,7 @@ from datasketch import MinHash, MinHashLSH
 
 from workers.keys import key
 from workers.messages import Article
+from workers.redisconn import as_text
 
 NUM_PERM = 128
 # Jaccard similarity of word 3-shingles above which two articles are one story. A rewrite of
@@ -68,8 +69,7 @@ class RedisStoryIndex:
         """(story id, canonical URLs of the near-duplicates seen before). Idempotent."""
         this = article_key(article)
         minhash = signature(search_text)
-        others = sorted(k.decode() if isinstance(k, bytes) else str(k)
-                        for k in self.lsh.query(minhash))
+        others = sorted(map(as_text, self.lsh.query(minhash)))
         others = [k for k in others if k != this]
         if this not in self.lsh:
             self.lsh.insert(this, minhash)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import redis
 
 from workers.keys import DRIFT_WINDOW, key
+from workers.redisconn import as_text
 
 
 @dataclass(frozen=True)
@@ -55,5 +56,5 @@ def drift_summary(client: redis.Redis, prefix: str, site: str) -> DriftSummary:
 def drift_summaries(client: redis.Redis, prefix: str) -> list[DriftSummary]:
     """Every site with drift records, by name."""
     members = client.smembers(key("drift_sites", prefix))
-    sites = sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members)
+    sites = sorted(map(as_text, members))
     return [drift_summary(client, prefix, site) for site in sites]
