@@ -34,14 +34,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,8 +56,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from replica.content import load_articles  # noqa: E402
-from tests.integration.harness import service_env  # noqa: E402
-from tests.redis_process import redis_server_binary  # noqa: E402
+from tests.integration.harness import crawl_status_json, service_env  # noqa: E402
+from tests.redis_process import RedisServer, own_redis  # noqa: E402
 from tests.replica_process import replica_server  # noqa: E402
 from workers.processes import crawl_command, start_logged, stop_process, worker_command  # noqa: E402
 from workers.redisconn import as_text  # noqa: E402
@@ -66,7 +65,6 @@ from workers.status import crawl_status, in_flight  # noqa: E402
 from workers.storage import Storage, open_storage  # noqa: E402
 
 SITE = "aawsat"
-REDIS_SERVER = redis_server_binary()
 PREFIX = "akhbar-reliability"
 POISON = f"/{min(load_articles())}-"  # one article's URL path starts /<id>-<slug>
 SETTINGS = {  # short timeouts, so that recovering from each fault takes seconds
@@ -79,42 +77,6 @@ SETTINGS = {  # short timeouts, so that recovering from each fault takes seconds
 }
 STEP_WAIT_S = 60.0  # each fault waits at most this long for its moment
 POLL_S = 0.2
-
-
-class RedisServer:
-    """redis-server on 127.0.0.1 and a free port, its append-only file fsynced on every write
-    (as tests/integration/test_redis_restart.py runs it; that module is not imported because
-    mypy, following it, reports errors of its own)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-                   "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-                   "--dir", str(self.directory)]
-        with (self.directory / "redis.log").open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                redis.Redis.from_url(self.url, socket_timeout=2).ping()
-                return
-            except redis.ConnectionError:  # not listening yet, or loading the file
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        """SIGTERM, as an operator's restart does: Redis syncs the file and exits."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(20)
 
 
 @dataclass
@@ -339,23 +301,11 @@ def database_figures(db_url: str) -> dict[str, Any]:
     }
 
 
-def crawl_status_json(env: dict[str, str], crawl_id: str) -> tuple[int, dict[str, Any]]:
-    """`akhbar status --crawl ID --json` as a user runs it: (exit code, the crawl's record)."""
-    done = subprocess.run([sys.executable, "-m", "workers.cli", "status", "--crawl", crawl_id,
-                           "--json"], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=False)
-    if not done.stdout:
-        raise RuntimeError(f"akhbar status printed nothing (exit {done.returncode}): "
-                           f"{done.stderr}")
-    [record] = json.loads(done.stdout)["crawls"]
-    return done.returncode, record
-
-
 def crawl_figures(run: Run) -> dict[str, Any]:
     """`akhbar status --crawl ID --json` of each crawl, and the fetched URLs over all."""
     crawls = []
     for crawl_id in run.crawl_ids:
-        code, record = crawl_status_json(run.env, crawl_id)
+        code, record = crawl_status_json(run.env, crawl_id, timeout=120)
         crawls.append({"crawl_id": crawl_id, "crawler_exit": run.crawl_exits.get(crawl_id),
                        "status_exit": code, **{k: record[k] for k in (
                            "fetched", "accounted", "outcomes", "failed_by_stage", "unaccounted",
@@ -383,18 +333,6 @@ def poison_kills(workdir: Path) -> int:
 # -- the run ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def own_redis(workdir: Path) -> Iterator[RedisServer]:
-    directory = workdir / "redis"
-    directory.mkdir(parents=True)
-    server = RedisServer(directory)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def run_env(workdir: Path, redis_url: str) -> dict[str, str]:
     env = service_env(redis_url, PREFIX, f"sqlite:///{workdir / 'articles.db'}",
                       workdir / "home")
@@ -411,7 +349,7 @@ def execute(workdir: Path, delay: float, deadline: float, console: Console) -> d
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                         console=console)
     with ExitStack() as stack:
-        server = stack.enter_context(own_redis(workdir))
+        server = stack.enter_context(own_redis(workdir / "redis"))
         base_url = stack.enter_context(replica_server("--delay", str(delay)))
         stack.enter_context(progress)
         run = Run(run_env(workdir, server.url), workdir, server, base_url, progress,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -95,3 +98,29 @@ def wait_for_stream(client: redis.Redis, prefix: str, count: int,
         assert worker.poll() is None, "the Celery worker died"
         assert time.monotonic() < deadline, f"{client.xlen(stream)} of {count} results"
         time.sleep(0.2)
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str,
+             poll_s: float = 0.05) -> None:
+    """Until `condition()` is true; fails naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
+        time.sleep(poll_s)
+
+
+def akhbar_status(env: dict[str, str], *options: str,
+                  timeout: float = 60) -> tuple[int, str, str]:
+    """Run `akhbar status OPTIONS` as a user does; (exit code, stdout, stderr)."""
+    done = subprocess.run([sys.executable, "-m", "workers.cli", "status", *options], env=env,
+                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return done.returncode, done.stdout, done.stderr
+
+
+def crawl_status_json(env: dict[str, str], crawl_id: str,
+                      timeout: float = 60) -> tuple[int, dict[str, Any]]:
+    """`akhbar status --crawl ID --json`: (exit code, the crawl's record)."""
+    code, out, err = akhbar_status(env, "--crawl", crawl_id, "--json", timeout=timeout)
+    assert out, f"akhbar status printed nothing (exit {code}): {err}"
+    [record] = json.loads(out)["crawls"]
+    return code, record

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 from urllib.parse import unquote, urlsplit
@@ -21,7 +20,7 @@ import redis
 from crawler.scheduler import frontier_name_for
 from crawler.sitelock import SiteBusy, SiteLock, owner_id
 from replica.content import load_articles
-from tests.integration.harness import celery_worker, crawl, drain, service_env
+from tests.integration.harness import celery_worker, crawl, drain, service_env, wait_for
 from tests.replica_process import replica_server
 from workers.config import load_settings
 from workers.keys import key
@@ -32,13 +31,6 @@ pytestmark = pytest.mark.integration
 
 SITE = "aawsat"
 ARTICLE_DELAY_S = "1.0"  # the replica holds each article back this long: the kill lands mid-way
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
-        time.sleep(0.05)
 
 
 def frontier_keys(prefix: str, base_url: str = "") -> dict[str, str]:

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,7 +20,7 @@ import redis
 from crawler.scheduler import frontier_name_for
 from replica.content import load_articles
 from tests.integration.harness import service_env
-from tests.redis_process import redis_server_binary
+from tests.redis_process import own_redis
 from tests.replica_process import replica_server
 from workers.keys import PAGES_QUEUE, key
 from workers.processes import crawl_command, start_logged, stop_process
@@ -32,38 +29,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 PREFIX = "akhbar-restart"
 OUTAGE_S = 3.0  # how long Redis stays down (the crawler retries for 60 s by default)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def own_redis(port: int, data_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """redis-server on 127.0.0.1:`port`, append-only file under `data_dir`; stopped after."""
-    command = [
-        redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
-        "--dir", str(data_dir), "--appendonly", "yes", "--save", "", "--daemonize", "no",
-    ]  # fmt: skip
-    with (data_dir / "redis.log").open("ab") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    client = redis.Redis(port=port, socket_connect_timeout=1)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.RedisError:  # not listening yet, or still loading its AOF
-                assert time.monotonic() < deadline and server.poll() is None, "no redis-server"
-                time.sleep(0.05)
-        yield server
-    finally:
-        client.close()
-        server.terminate()  # SIGTERM: Redis flushes its append-only file and exits
-        server.wait(15)
 
 
 def queued_urls(client: redis.Redis) -> list[str]:
@@ -86,36 +51,32 @@ def wait_for_first_page(
 
 
 def test_the_crawler_rides_out_a_redis_restart(tmp_path: Path) -> None:
-    port, data_dir = free_port(), tmp_path / "redis"
-    data_dir.mkdir()
-    url = f"redis://127.0.0.1:{port}/0"
-    env = service_env(url, PREFIX, f"sqlite:///{tmp_path / 'a.db'}", tmp_path / "home")
-    client = redis.Redis.from_url(url)
-    fetched_key = key("crawl_fetched", PREFIX, crawl_id="r1")
     articles = {article.path for article in load_articles().values()}
-    with replica_server("--delay", "1.0") as base_url:
-        with own_redis(port, data_dir) as server:
-            log = tmp_path / "crawl.log"
-            crawl = start_logged(crawl_command("aawsat", base_url, "r1"), env, log)
-            try:
-                before_outage = wait_for_first_page(client, fetched_key, crawl)
-                server.terminate()  # SIGTERM: Redis fsyncs its append-only file and exits
-                server.wait(15)
-                assert crawl.poll() is None, "the crawl ended before Redis went down"
-                time.sleep(OUTAGE_S)  # the outage: the crawl keeps running, retrying
-                assert crawl.poll() is None, "the crawl gave up during a short Redis outage"
-            except BaseException:
-                stop_process(crawl)
-                raise
-        with own_redis(port, data_dir):
-            try:
-                exit_code = crawl.wait(90)
-            finally:
-                stop_process(crawl)
-            fetched = {unquote(urlsplit(u.decode()).path) for u in client.smembers(fetched_key)}
-            queued = queued_urls(client)
-            info = client.hgetall(key("crawl_info", PREFIX, crawl_id="r1"))
-            frontier = client.keys(f"{PREFIX}:frontier:*")
+    fetched_key = key("crawl_fetched", PREFIX, crawl_id="r1")
+    with (replica_server("--delay", "1.0") as base_url,
+          own_redis(tmp_path / "redis") as server):
+        env = service_env(server.url, PREFIX, f"sqlite:///{tmp_path / 'a.db'}", tmp_path / "home")
+        client = redis.Redis.from_url(server.url)
+        log = tmp_path / "crawl.log"
+        crawl = start_logged(crawl_command("aawsat", base_url, "r1"), env, log)
+        try:
+            before_outage = wait_for_first_page(client, fetched_key, crawl)
+            server.stop()  # SIGTERM: Redis fsyncs its append-only file and exits
+            assert crawl.poll() is None, "the crawl ended before Redis went down"
+            time.sleep(OUTAGE_S)  # the outage: the crawl keeps running, retrying
+            assert crawl.poll() is None, "the crawl gave up during a short Redis outage"
+            server.start()  # same port, same files
+        except BaseException:
+            stop_process(crawl)
+            raise
+        try:
+            exit_code = crawl.wait(90)
+        finally:
+            stop_process(crawl)
+        fetched = {unquote(urlsplit(u.decode()).path) for u in client.smembers(fetched_key)}
+        queued = queued_urls(client)
+        info = client.hgetall(key("crawl_info", PREFIX, crawl_id="r1"))
+        frontier = client.keys(f"{PREFIX}:frontier:*")
     assert 0 < before_outage < len(articles)  # Redis went down in the middle of the crawl
     assert exit_code == 0, log.read_text()[-3000:]
     assert info[b"finish_reason"] == b"finished"
@@ -130,38 +91,34 @@ def test_a_redis_outage_past_the_limit_fails_the_crawl_and_the_next_crawl_redoes
 ) -> None:
     """AKHBAR_REDIS_OUTAGE_S=1: the crawl stops with a non-zero exit and a reason; what it had
     in flight stays in Redis, and the next crawl fetches it: every article ends queued."""
-    port, data_dir = free_port(), tmp_path / "redis"
-    data_dir.mkdir()
-    url = f"redis://127.0.0.1:{port}/0"
-    env = service_env(url, PREFIX, f"sqlite:///{tmp_path / 'a.db'}", tmp_path / "home")
-    client = redis.Redis.from_url(url)
     articles = {article.path for article in load_articles().values()}
-    with replica_server("--delay", "1.0") as base_url:
-        with own_redis(port, data_dir) as server:
-            log = tmp_path / "crawl-r1.log"
-            crawl = start_logged(
-                crawl_command("aawsat", base_url, "r1"), {**env, "AKHBAR_REDIS_OUTAGE_S": "1"}, log
-            )
-            try:
-                wait_for_first_page(client, key("crawl_fetched", PREFIX, crawl_id="r1"), crawl)
-                server.terminate()
-                server.wait(15)
-                exit_code = crawl.wait(60)  # Redis stays down until the crawl has given up
-            finally:
-                stop_process(crawl)
-        with own_redis(port, data_dir):
-            site = frontier_name_for("aawsat", base_url)
-            left = client.zcard(key("frontier_pending", PREFIX, site=site)) + client.hlen(
-                key("frontier_inflight", PREFIX, site=site)
-            )
-            second = start_logged(
-                crawl_command("aawsat", base_url, "r2"), env, tmp_path / "crawl-r2.log"
-            )
-            try:
-                second_exit = second.wait(90)
-            finally:
-                stop_process(second)
-            queued = {unquote(urlsplit(u).path) for u in queued_urls(client)}
+    with (replica_server("--delay", "1.0") as base_url,
+          own_redis(tmp_path / "redis") as server):
+        env = service_env(server.url, PREFIX, f"sqlite:///{tmp_path / 'a.db'}", tmp_path / "home")
+        client = redis.Redis.from_url(server.url)
+        log = tmp_path / "crawl-r1.log"
+        crawl = start_logged(
+            crawl_command("aawsat", base_url, "r1"), {**env, "AKHBAR_REDIS_OUTAGE_S": "1"}, log
+        )
+        try:
+            wait_for_first_page(client, key("crawl_fetched", PREFIX, crawl_id="r1"), crawl)
+            server.stop()
+            exit_code = crawl.wait(60)  # Redis stays down until the crawl has given up
+        finally:
+            stop_process(crawl)
+        server.start()
+        site = frontier_name_for("aawsat", base_url)
+        left = client.zcard(key("frontier_pending", PREFIX, site=site)) + client.hlen(
+            key("frontier_inflight", PREFIX, site=site)
+        )
+        second = start_logged(
+            crawl_command("aawsat", base_url, "r2"), env, tmp_path / "crawl-r2.log"
+        )
+        try:
+            second_exit = second.wait(90)
+        finally:
+            stop_process(second)
+        queued = {unquote(urlsplit(u).path) for u in queued_urls(client)}
     output = log.read_text()
     assert exit_code == 1
     assert "crawler.run: crawl r1 of aawsat did not finish" in output

@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.integration.harness import service_env
-from tests.integration.test_status import crawl_status_json
+from tests.integration.harness import crawl_status_json, service_env, wait_for
 from tests.unit.test_storage_sqlite import article_result, make_article, skipped_result
 from workers.keys import STORE_GROUP, key
 from workers.messages import Result
@@ -59,12 +58,6 @@ def start_store(env: dict[str, str], log: Path, *options: str) -> subprocess.Pop
     command = [sys.executable, "-m", "workers.cli", "store", *options]
     return start_logged(command, env, log)
 
-
-def wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def group_ready(client: redis.Redis, prefix: str) -> bool:

@@ -22,8 +22,14 @@ import redis
 import sqlalchemy as sa
 
 from replica.content import load_articles
-from tests.integration.harness import celery_worker, crawl, drain, service_env
-from tests.integration.test_status import crawl_status_json
+from tests.integration.harness import (
+    celery_worker,
+    crawl,
+    crawl_status_json,
+    drain,
+    service_env,
+    wait_for,
+)
 from tests.replica_process import replica_server
 from tests.unit.test_storage_sqlite import make_raw
 from workers import ledger
@@ -58,12 +64,6 @@ def unacked(client: redis.Redis, prefix: str) -> int:
     return int(client.hlen(f"{prefix}:unacked"))
 
 
-def wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
 
 def rows_per_article(db_path: Path) -> dict[str, int]:
     engine = sa.create_engine(f"sqlite:///{db_path}")
@@ -90,7 +90,8 @@ def kill_worker_mid_work(env: dict[str, str], tmp_path: Path, concurrency: int,
                           tmp_path / "worker-killed.log")
     try:
         wait_for(lambda: tally(client, settings.prefix, crawl_id).processed >= 2
-                 and unacked(client, settings.prefix) >= min_unacked, 90, "work in flight")
+                 and unacked(client, settings.prefix) >= min_unacked, 90, "work in flight",
+                 poll_s=0.02)  # the kill must land while the work is in flight
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(10)
@@ -114,7 +115,8 @@ def recover_and_check(env: dict[str, str], tmp_path: Path) -> None:
         started = time.monotonic()
         with celery_worker(env, tmp_path / "worker-new.log") as worker:
             done = drain(client, storage, settings, crawl_id, worker, timeout=120)
-            wait_for(lambda: unacked(client, settings.prefix) == 0, 30, "the last acks")
+            wait_for(lambda: unacked(client, settings.prefix) == 0, 30, "the last acks",
+                     poll_s=0.02)
         print(f"recovered in {time.monotonic() - started:.1f} s")
         expected = len(load_articles())
         assert done.accounted == done.fetched

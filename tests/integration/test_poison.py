@@ -15,9 +15,8 @@ import pytest
 import redis
 
 from replica.content import load_articles
-from tests.integration.harness import celery_worker, crawl, drain
-from tests.integration.test_faults_worker import fault_env, settings_for, unacked, wait_for
-from tests.integration.test_status import crawl_status_json
+from tests.integration.harness import celery_worker, crawl, crawl_status_json, drain, wait_for
+from tests.integration.test_faults_worker import fault_env, settings_for, unacked
 from tests.replica_process import replica_server
 from workers.app import make_app
 from workers.keys import PAGES_QUEUE, key

@@ -5,10 +5,8 @@ clear line from every command that needs Redis."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ import redis
 
 from replica.content import load_articles
 from tests.integration.harness import celery_worker, drain, service_env
-from tests.redis_process import redis_server_binary
+from tests.redis_process import own_redis
 from tests.replica_process import replica_server
 from workers.config import load_settings
 from workers.processes import crawl_command, start_logged
@@ -32,57 +30,23 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def server_config(kind: str, port: int, password: str, data_dir: Path) -> str:
-    """redis.conf for a loopback server that admits only the password: `requirepass` for the
-    default user, or an ACL user `akhbar` with the default user switched off. A file, so the
-    password is not on the test server's own command line either."""
-    common = f'port {port}\nbind 127.0.0.1\nsave ""\nappendonly no\ndir {data_dir}\n'
+def server_config(kind: str, password: str) -> str:
+    """Lines that make the server admit only the password: `requirepass` for the default user,
+    or an ACL user `akhbar` with the default user switched off."""
     if kind == "requirepass":
-        return common + f"requirepass {password}\n"
-    return common + f"user default off\nuser akhbar on >{password} ~* &* +@all\n"
-
-
-def url_for(kind: str, port: int, password: str) -> str:
-    user = "" if kind == "requirepass" else "akhbar"
-    return f"redis://{user}:{password}@127.0.0.1:{port}/0"
-
-
-def wait_for_ping(url: str, server: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-            return
-        except redis.ConnectionError:
-            assert server.poll() is None, "redis-server exited"
-            assert time.monotonic() < deadline, "redis-server did not answer"
-            time.sleep(0.05)
+        return f"requirepass {password}\n"
+    return f"user default off\nuser akhbar on >{password} ~* &* +@all\n"
 
 
 @pytest.fixture(params=["acl-user", "requirepass"])
 def auth_redis(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(URL with credentials, password) of a redis-server of this test's own."""
-    binary = redis_server_binary()
-    port, password = free_port(), f"pw-{uuid.uuid4().hex}"
-    data_dir = tmp_path / "redis"
-    data_dir.mkdir()
-    config = data_dir / "redis.conf"
-    config.write_text(server_config(request.param, port, password, data_dir))
-    server = subprocess.Popen([binary, str(config)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        url = url_for(request.param, port, password)
-        wait_for_ping(url, server)
-        yield url, password
-    finally:
-        server.terminate()
-        server.wait(10)
+    password = f"pw-{uuid.uuid4().hex}"
+    user = "" if request.param == "requirepass" else "akhbar"
+    with own_redis(tmp_path / "redis", persistent=False,
+                   extra_config=server_config(request.param, password),
+                   credentials=f"{user}:{password}") as server:
+        yield server.url, password
 
 
 def command_lines(root: psutil.Process) -> list[str]:

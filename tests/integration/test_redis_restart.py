@@ -13,7 +13,6 @@ run throughout and are never restarted by the test.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -34,7 +33,7 @@ from kombu.common import ignore_errors
 from replica.content import load_articles
 from replica.render import absolute, render_article_page
 from tests.integration.harness import celery_worker, service_env
-from tests.redis_process import redis_server_binary
+from tests.redis_process import RedisServer, own_redis
 from workers.app import make_app
 from workers.config import Settings, load_settings
 from workers.keys import key
@@ -51,7 +50,6 @@ from workers.store import StoreConsumer
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-REDIS_SERVER = redis_server_binary()
 REPLICA_BASE = "http://127.0.0.1:8000"  # only names the pages; nothing is fetched
 DEADLINE_S = 45.0
 
@@ -59,68 +57,9 @@ DEADLINE_S = 45.0
 # -- a redis-server of the test's own ------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RedisServer:
-    """`redis-server` on a port of its own, append-only file fsynced on every write (or, not
-    `persistent`, keeping nothing across a restart)."""
-
-    def __init__(self, directory: Path, persistent: bool = True) -> None:
-        self.directory = directory
-        self.persistent = persistent
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-                   "--appendonly", "yes" if self.persistent else "no",
-                   "--appendfsync", "always", "--save", "", "--dir", str(self.directory)]
-        log = (self.directory / "redis.log").open("ab")
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        wait_for_ping(self.url)
-
-    def stop(self) -> None:
-        """SHUTDOWN, as an operator's restart does (the append-only file is already synced)."""
-        assert self.process is not None
-        with redis.Redis.from_url(self.url) as client:
-            client.shutdown()
-        self.process.wait(10)
-
-
-def wait_for_ping(url: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            redis_client(url, retries=0).ping()
-            return
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
-@contextmanager
-def own_redis(tmp_path: Path, persistent: bool = True) -> Iterator[RedisServer]:
-    directory = tmp_path / "redis"
-    directory.mkdir()
-    server = RedisServer(directory, persistent)
-    server.start()
-    try:
-        yield server
-    finally:
-        if server.process and server.process.poll() is None:
-            server.process.terminate()
-            server.process.wait(10)
-
-
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    with own_redis(tmp_path) as server:
+    with own_redis(tmp_path / "redis") as server:
         yield server
 
 
@@ -271,7 +210,7 @@ def test_a_redis_that_lost_everything_gives_the_store_consumer_its_group_back(
     pages = replica_pages(crawl_id)[:3]
     storage = open_storage(f"sqlite:///{tmp_path / 'a.db'}")
     stop = threading.Event()
-    with own_redis(tmp_path, persistent=False) as server:
+    with own_redis(tmp_path / "redis", persistent=False) as server:
         client = redis_client(server.url)
         consumer = StoreConsumer(client, storage, prefix, consumer="c1", block_ms=100,
                                  retry_base_s=0.1, retry_max_s=0.5)

@@ -6,36 +6,18 @@ The fault tests call `akhbar_status` after each fault: every fetched page must b
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
 
-from tests.integration.harness import ROOT, service_env
+from tests.integration.harness import akhbar_status, crawl_status_json, service_env
 from workers.keys import key
 
 pytestmark = pytest.mark.integration
 
 URLS = [f"https://aawsat.example/article/{n}" for n in range(5)]
-
-
-def akhbar_status(env: dict[str, str], *options: str) -> tuple[int, str, str]:
-    """Run `akhbar status OPTIONS`; (exit code, stdout, stderr)."""
-    done = subprocess.run([sys.executable, "-m", "workers.cli", "status", *options], env=env,
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
-    return done.returncode, done.stdout, done.stderr
-
-
-def crawl_status_json(env: dict[str, str], crawl_id: str) -> tuple[int, dict[str, Any]]:
-    """`akhbar status --crawl ID --json`: (exit code, the crawl's record)."""
-    code, out, err = akhbar_status(env, "--crawl", crawl_id, "--json")
-    assert out, f"akhbar status printed nothing (exit {code}): {err}"
-    [record] = json.loads(out)["crawls"]
-    return code, record
 
 
 def record_crawl(client: redis.Redis, prefix: str, crawl_id: str, counts: dict[str, int],
