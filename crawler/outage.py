@@ -14,6 +14,8 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+from workers.redisconn import redis_client
+
 REDIS_BACKOFF_BASE_S = 0.05  # first pause 0.1 s, doubling
 BACKOFF_CAP_S = 1.0  # then one attempt a second: a restarted Redis is used within a second
 BROKER_INTERVAL_STEP_S = 0.25  # kombu's pauses grow linearly: 0, 0.25, 0.5, ... up to the cap
@@ -30,18 +32,10 @@ def retries_to_cover(outage_s: float, pause: Callable[[int], float]) -> int:
 
 
 def outage_tolerant_client(url: str, outage_s: float) -> redis.Redis:
-    """A client with the same timeouts as `workers.redisconn.redis_client` whose commands are
-    retried through an outage of `outage_s` seconds (connection refused, Redis still loading)."""
+    """`workers.redisconn.redis_client` whose commands are retried through an outage of
+    `outage_s` seconds (connection refused, Redis still loading)."""
     backoff = ExponentialBackoff(cap=BACKOFF_CAP_S, base=REDIS_BACKOFF_BASE_S)
-    retry = Retry(backoff, retries_to_cover(outage_s, backoff.compute))
-    return redis.Redis.from_url(
-        url,
-        socket_timeout=15,
-        socket_connect_timeout=5,
-        health_check_interval=30,
-        retry=retry,
-        retry_on_timeout=True,
-    )
+    return redis_client(url, retry=Retry(backoff, retries_to_cover(outage_s, backoff.compute)))
 
 
 def broker_retry_policy(outage_s: float) -> dict[str, Any]:

@@ -47,11 +47,13 @@ RETRY_BASE_S = 0.1
 RETRY_CAP_S = 5.0
 
 
-def redis_client(url: str, retries: int = DEFAULT_RETRIES) -> redis.Redis:
+def redis_client(url: str, retries: int = DEFAULT_RETRIES,
+                 retry: Retry | None = None) -> redis.Redis:
     """A client that is not fooled by a dead or restarted Redis.
 
     Timeouts make a dead Redis an error, not a hang. On a connection error or timeout the
-    client reconnects and retries the command up to `retries` times with backoff: a command
+    client reconnects and retries the command up to `retries` times with backoff (or as
+    `retry` says: the crawler's covers a whole outage, `crawler/outage.py`): a command
     that was sent but whose reply was lost runs twice, so callers keep their writes
     idempotent (the store and the stream tolerate a duplicate). A pooled connection idle
     longer than `health_check_interval` is PINGed before use, and TCP keepalive notices a peer
@@ -65,7 +67,7 @@ def redis_client(url: str, retries: int = DEFAULT_RETRIES) -> redis.Redis:
         socket_timeout=15,
         socket_connect_timeout=5,
         health_check_interval=30,
-        retry=Retry(EqualJitterBackoff(cap=RETRY_CAP_S, base=RETRY_BASE_S), retries),
+        retry=retry or Retry(EqualJitterBackoff(cap=RETRY_CAP_S, base=RETRY_BASE_S), retries),
         retry_on_error=[redis.ConnectionError, redis.TimeoutError],
         **options,
     )
