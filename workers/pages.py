@@ -107,7 +107,7 @@ def handle_page(client: redis.Redis, settings: Settings, raw_data: dict[str, Any
             result = crashed_result(raw_data, started - 1, settings.task_time_limit)
         else:
             crash_if_asked(settings, raw_data)
-            result = guarded_result(raw_data, attempt, index)
+            result = guarded_result(raw_data, attempt, index, settings.max_page_bytes)
         publish(client, settings.prefix, result)
     finally:
         attempts.finish(raw_data)  # any Python exit (even an exception) is not a crash
@@ -115,12 +115,12 @@ def handle_page(client: redis.Redis, settings: Settings, raw_data: dict[str, Any
 
 
 def guarded_result(raw_data: dict[str, Any], attempt: int,
-                   index: NearDuplicateIndex | None) -> Result:
+                   index: NearDuplicateIndex | None, max_bytes: int) -> Result:
     """`page_result`, with anything that escapes it (an enrichment bug, the soft time limit)
     recorded as a failure: a task that raised would be acked and its page never accounted
     for. Redis errors still raise, for Celery to retry the task."""
     try:
-        return page_result(raw_data, attempt=attempt, index=index)
+        return page_result(raw_data, attempt=attempt, index=index, max_bytes=max_bytes)
     except redis.RedisError:
         raise
     except Exception as exc:
