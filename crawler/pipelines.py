@@ -20,7 +20,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.outage import broker_retry_policy, outage_tolerant_client
 from workers.config import Settings, load_settings
 from workers.keys import PAGES_QUEUE, key
-from workers.messages import Failure, Result
+from workers.messages import Failure
 from workers.redisconn import redis_url_for
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class CeleryHandoffPipeline:
         crawl_id, url = item["crawl_id"], item["url"]
         failure = Failure(url=url, stage="fetch", error_class=item["error_class"],
                           message=str(item["message"])[:2000], attempt=1, crawl_id=crawl_id)
-        result = Result(kind="failure", url=url, crawl_id=crawl_id, failure=failure.to_dict())
+        result = failure.result()
         pipe = self.redis.pipeline(transaction=True)
         pipe.sadd(key("crawl_fetched", self.prefix, crawl_id=crawl_id), url)
         pipe.xadd(key("results", self.prefix), {"data": result.to_json()})

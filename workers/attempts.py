@@ -76,8 +76,7 @@ def crashed_result(raw_data: Any, crashes: int, time_limit: int) -> Result:
     failure = Failure(url=url, stage="extract", error_class="PageKilledWorker", message=message,
                       attempt=crashes + 1, crawl_id=crawl_id)
     log.error("giving up on %s: %s", url, message)
-    return Result(kind="failure", url=url, crawl_id=crawl_id, failure=failure.to_dict(),
-                  raw=_raw_or_none(raw_data))
+    return failure.result(raw=_raw_or_none(raw_data))
 
 
 def _raw_or_none(raw_data: Any) -> dict[str, Any] | None:

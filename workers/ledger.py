@@ -26,7 +26,7 @@ import redis
 from celery import Celery
 
 from workers.keys import PAGES_QUEUE, key
-from workers.messages import Failure, RawPage, Result
+from workers.messages import Failure, RawPage
 from workers.redisconn import redis_client
 
 log = logging.getLogger(__name__)
@@ -99,8 +99,7 @@ def send_again(client: redis.Redis, prefix: str, app: Celery, crawl_id: str,
         failure = Failure(url=url, stage="queue", error_class="PageLost", message=message,
                           attempt=times, crawl_id=crawl_id)
         log.error("crawl %s: %s", crawl_id, message)
-        publish(client, prefix, Result(kind="failure", url=url, crawl_id=crawl_id,
-                                       failure=failure.to_dict()))
+        publish(client, prefix, failure.result())
         return 0
     log.warning("crawl %s: %s was lost on its way to a worker (no outcome, in no queue); "
                 "sending it again", crawl_id, url)

@@ -235,6 +235,11 @@ class Failure:
     def from_dict(cls, data: dict[str, Any]) -> Failure:
         return cls(**_known_fields(cls, data))
 
+    def result(self, raw: dict[str, Any] | None = None) -> Result:
+        """This failure as the Result the store records (with the raw page, when kept)."""
+        return Result(kind="failure", url=self.url, crawl_id=self.crawl_id,
+                      failure=self.to_dict(), raw=raw)
+
 
 @dataclass
 class Result:

@@ -46,7 +46,7 @@ def failure_result(
         attempt=attempt,
         crawl_id=crawl_id,
     )
-    return Result(kind="failure", url=url, crawl_id=crawl_id, failure=failure.to_dict())
+    return failure.result()
 
 
 def skipped_result(raw: RawPage, reason: str) -> Result:

@@ -29,7 +29,7 @@ from kombu.transport import TRANSPORT_ALIASES, _transport_cache
 from kombu.transport import redis as kombu_redis
 
 from workers.config import load_settings
-from workers.messages import Failure, Result
+from workers.messages import Failure
 from workers.pages import publish
 from workers.redisconn import redis_client, redis_url_for
 
@@ -66,7 +66,7 @@ def record_refusal(ref: str, error_class: str, message: str) -> None:
     the worker's consumer loop must go on either way."""
     log.error("refused queue message %s: %s: %s", ref, error_class, message)
     failure = Failure(url=ref, stage="queue", error_class=error_class, message=message[:2000])
-    result = Result(kind="failure", url=ref, crawl_id=None, failure=failure.to_dict())
+    result = failure.result()
     try:
         publish(_failure_client(), load_settings().prefix, result)
     except redis.RedisError as exc:

@@ -190,9 +190,7 @@ class StoreConsumer:
                    "store each time; gave up (see the store consumer's log)")
         failure = Failure(url=entry.result.url, stage="store", error_class="TooManyDeliveries",
                           message=message, attempt=deliveries, crawl_id=entry.result.crawl_id)
-        result = Result(kind="failure", url=entry.result.url, crawl_id=entry.result.crawl_id,
-                        failure=failure.to_dict())
-        return Entry(entry.id, result, given_up=True)
+        return Entry(entry.id, failure.result(), given_up=True)
 
     def _delivery_counts(self, ids: list[str]) -> dict[str, int]:
         pipe = self.redis.pipeline(transaction=False)
@@ -348,7 +346,7 @@ def undecodable(entry_id: str, data: Any, exc: Exception, stream: str) -> Result
     failure = Failure(url=url, stage="store", error_class=type(exc).__name__,
                       message=f"stream entry {entry_id} is not a valid Result: {exc}"[:1000],
                       crawl_id=crawl_id)
-    return Result(kind="failure", url=url, crawl_id=crawl_id, failure=failure.to_dict())
+    return failure.result()
 
 
 def _messages(reply: Any) -> list[tuple[Any, dict[Any, Any]]]:
