@@ -20,7 +20,6 @@ from workers.extract.text import (
     collapse_ws,
     noise_pattern,
     parse_dateline,
-    remove_noise,
     split_caption_credit,
     trailing_parenthesis,
     word_count,
@@ -32,6 +31,12 @@ INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00a
 
 def reference_collapse(text: str | None) -> str:
     return re.sub(r"\s+", " ", INVISIBLE.sub("", text or "")).strip()
+
+
+def remove_noise(text: str | None, pattern: re.Pattern[str] | None) -> str:
+    """What `Noise.clean` replaced: the pattern run on every text."""
+    text = reference_collapse(text)
+    return reference_collapse(pattern.sub(" ", text)) if pattern and text else text
 
 
 def reference_word_count(text: str) -> int:

@@ -6,12 +6,11 @@ import pytest
 from lxml import html as lxml_html
 
 from workers.extract.text import (
+    Noise,
     collapse_ws,
     element_lines,
     element_text,
-    noise_pattern,
     parse_dateline,
-    remove_noise,
     split_caption_credit,
     word_count,
 )
@@ -68,12 +67,12 @@ def test_whitespace_collapsed_and_invisible_marks_removed() -> None:
 
 
 def test_noise_words_removed_as_whole_tokens_only() -> None:
-    pattern = noise_pattern(NOISE_STRINGS)
-    assert remove_noise("TT عنوان الخبر", pattern) == "عنوان الخبر"
-    assert remove_noise("أوروبا play-circle روسيا", pattern) == "أوروبا روسيا"
-    assert remove_noise("عنوان المقال استمع إلى المقالة", pattern) == "عنوان المقال"
-    assert remove_noise("ATTN and TTS stay", pattern) == "ATTN and TTS stay"
-    assert remove_noise("نص", None) == "نص"
+    noise = Noise(NOISE_STRINGS)
+    assert noise.clean("TT عنوان الخبر") == "عنوان الخبر"
+    assert noise.clean("أوروبا play-circle روسيا") == "أوروبا روسيا"
+    assert noise.clean("عنوان المقال استمع إلى المقالة") == "عنوان المقال"
+    assert noise.clean("ATTN and TTS stay") == "ATTN and TTS stay"
+    assert Noise(()).clean("نص") == "نص"
 
 
 def test_br_lines_become_paragraphs() -> None:

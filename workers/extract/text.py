@@ -63,17 +63,10 @@ def noise_pattern(noise: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
 
 
-def remove_noise(text: str | None, pattern: re.Pattern[str] | None) -> str:
-    """Drop every noise token, then collapse whitespace."""
-    text = collapse_ws(text)
-    if pattern is None or not text:
-        return text
-    return collapse_ws(pattern.sub(" ", text))
-
-
 class Noise:
-    """A site's noise strings, compiled once: `clean` is `remove_noise`, skipping the
-    pattern when none of the words occurs."""
+    """A site's noise strings, compiled once. `clean` drops every noise token (a whole token:
+    not inside a longer word), then collapses whitespace; the pattern runs only when one of
+    the words occurs."""
 
     def __init__(self, strings: Iterable[str]) -> None:
         self.words = tuple(w for w in strings if w)
