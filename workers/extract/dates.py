@@ -250,14 +250,10 @@ def _clock(text: str) -> time | None:
     return time(hour, minute, second)
 
 
-def stated_zone(text: str) -> tzinfo | None:
+def stated_zone(text: str, folded: str) -> tzinfo | None:
     """The zone a printed line states: an offset (`GMT+3`, `+02:00` after a time), an
-    abbreviation with one meaning (`UTC`, `EST`, `CEST`), or `بتوقيت مكة`; else None."""
-    return _stated_zone(normalize_digits(text), _fold(text))
-
-
-def _stated_zone(text: str, folded: str) -> tzinfo | None:
-    """`stated_zone` of a line with ASCII digits (`text`) and of the same line folded."""
+    abbreviation with one meaning (`UTC`, `EST`, `CEST`), or `بتوقيت مكة`; else None.
+    `text` is the line with ASCII digits, `folded` the same line folded (`_fold`)."""
     found = STATED_OFFSET.search(text)
     if found:
         sign, hours, minutes = (found[1], found[2], found[3]) if found[1] else (
@@ -294,7 +290,7 @@ def parse_printed_date(text: str, tz: tzinfo = RIYADH,
         return None
     if UTC_MARK.search(text):  # the page says otherwise: "بتوقيت غرينتش", "GMT"
         tz = UTC
-    tz = _stated_zone(normalize_digits(text), folded) or tz
+    tz = stated_zone(normalize_digits(text), folded) or tz
     clock = _english_clock(folded) or _clock(folded)
     return datetime.combine(day, clock or time(0, 0), tzinfo=tz)
 
