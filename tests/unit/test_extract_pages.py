@@ -81,6 +81,15 @@ def test_stray_control_characters_do_not_break_extraction() -> None:
     assert article.body[0].startswith("ذكرت وكالة «تاس»")
 
 
+def test_control_characters_reach_no_field() -> None:
+    """Controls inside words of every kind of field (text, meta tags, JSON-LD, a link, an
+    image's URL) leave the article as it was without them."""
+    html = (seed_html().replace("شويغو", "شوي\x01غو").replace("shoigu", "sho\x1figu")
+            .replace("17:32", "17:\x7f32"))
+    assert extract_article(html, SEED_URL, site="aawsat").to_dict() == extract_article(
+        seed_html(), SEED_URL, site="aawsat").to_dict()
+
+
 def test_page_with_neither_headline_nor_body() -> None:
     html = "<html><head><title>x</title></head><body><div>nothing here</div></body></html>"
     with pytest.raises(NotAnArticle):

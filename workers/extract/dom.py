@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector, SelectorList
 
-from workers.extract.text import element_text
+from workers.extract.text import element_text, remove_controls
 
 _HTTP = ("http", "https")
 _DOT_SEGMENTS = (".", "..")
@@ -44,7 +44,7 @@ def attribute(found: Selector | SelectorList[Selector] | None,
 def absolute(base: str, href: str | None) -> str | None:
     """`href` resolved on `base`; None for no link, a script or data link, or a URL that
     cannot be read (`http://[` : one broken link must not cost the page its article)."""
-    href = (href or "").strip()
+    href = remove_controls((href or "").strip())  # as the page's text lost them before
     if not href or href.startswith(("javascript:", "data:", "mailto:")):
         return None
     try:

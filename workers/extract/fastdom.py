@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from parsel import Selector
 from selectolax.lexbor import LexborAttributes, LexborHTMLParser, LexborNode, SelectolaxError
 
-from workers.extract.text import BLOCK_TAGS, LINE_BREAK, collapse_ws
+from workers.extract.text import BLOCK_TAGS, LINE_BREAK, collapse_ws, remove_controls
 
 __all__ = [
     "LexborHTMLParser", "LexborNode", "SelectolaxError", "attribute", "detach", "drop",
@@ -189,4 +189,4 @@ def lxml_view(page: LexborHTMLParser | LexborNode) -> Selector:
     """The page (or a node taken out of it) as parsel sees it, for the helpers written on
     lxml: serialized as it now stands (drops applied) and parsed again. Rare: only the
     rules' last resorts need it."""
-    return Selector(text=page.html or "")
+    return Selector(text=remove_controls(page.html or ""))

@@ -21,7 +21,7 @@ from typing import Any
 
 from workers.extract.dom import absolute
 from workers.extract.fastdom import LexborHTMLParser, LexborNode, value_of
-from workers.extract.text import collapse_ws, unique
+from workers.extract.text import collapse_ws, remove_controls, unique
 
 ARTICLE_TYPES = frozenset({
     "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -295,7 +295,7 @@ def _breadcrumbs(node: dict[str, Any]) -> list[str]:
 
 def _text_block(value: Any) -> str | None:
     """articleBody keeps its line breaks (they separate paragraphs)."""
-    return (value.strip() or None) if isinstance(value, str) else None
+    return (remove_controls(value).strip() or None) if isinstance(value, str) else None
 
 
 

@@ -116,40 +116,87 @@ def _first_article(doc: LexborNode, rules: SiteRules) -> LexborNode | None:
 # --- related cards and the next article ------------------------------------------------------
 
 
-def _card_image(card: LexborNode, rules: CardRules, ctx: Context) -> Image:
-    img = first(card, rules.image)
-    caption_text = text_at(card, rules.caption) or collapse_ws(attribute(img, ("alt", "title")))
+CARDS_TAG = "akhbar-cards"  # an element no page has: the cards are read inside it, together
+
+
+@dataclass
+class CardFields:
+    """The first element each card-relative selector finds, per card (by `mem_id`)."""
+
+    holder_id: int
+    found: dict[str, dict[int, LexborNode]] = field(default_factory=dict)
+
+    def gather(self, holder: LexborNode, name: str, selector: str) -> None:
+        """One query for all the cards: each element found goes to the card holding it."""
+        firsts: dict[int, LexborNode] = {}
+        for node in select(holder, selector):
+            firsts.setdefault(self.card_of(node), node)
+        self.found[name] = firsts
+
+    def card_of(self, node: LexborNode) -> int:
+        parent = node.parent
+        while parent is not None and parent.mem_id != self.holder_id:
+            node, parent = parent, parent.parent
+        return node.mem_id
+
+    def get(self, name: str, card: LexborNode) -> LexborNode | None:
+        return self.found[name].get(card.mem_id)
+
+    def text(self, name: str, card: LexborNode) -> str:
+        node = self.get(name, card)
+        return node_text(node) if node is not None else ""
+
+
+def _card_image(card: LexborNode, fields: CardFields, ctx: Context) -> Image:
+    img = fields.get("image", card)
+    caption_text = fields.text("caption", card) or collapse_ws(attribute(img, ("alt", "title")))
     caption, credit = split_caption_credit(ctx.clean(caption_text))
     src = attribute(img, ("src", "data-src"))
     return Image(url=absolute(ctx.url, src), caption=caption, credit=credit)
 
 
-def _card(card: LexborNode, rules: CardRules, ctx: Context) -> Related:
-    """One teaser card, taken out of the page (as the cards are dropped anyway) and read."""
-    detach(card)
-    markers = select(card, rules.video_marker)
-    has_video = bool(markers) or (bool(rules.video_label) and has_text(card, rules.video_label))
-    for marker in markers:  # its label would leak into the card's fields
-        detach(marker)
-    link = first(card, rules.link)
+def _card(card: LexborNode, fields: CardFields, has_video: bool, ctx: Context) -> Related:
+    link = fields.get("link", card)
     return Related(
         url=absolute(ctx.url, attribute(link, ("href",))),
         title=ctx.clean(node_text(link) if link is not None else "") or None,
-        section=ctx.clean(text_at(card, rules.section)) or None,
-        summary=ctx.clean(text_at(card, rules.summary)) or None,
-        image=_card_image(card, rules, ctx),
+        section=ctx.clean(fields.text("section", card)) or None,
+        summary=ctx.clean(fields.text("summary", card)) or None,
+        image=_card_image(card, fields, ctx),
         has_video=has_video,
-        dateline=parse_dateline(ctx.clean(text_at(card, rules.dateline))),
+        dateline=parse_dateline(ctx.clean(fields.text("dateline", card))),
     )
 
 
-def read_related(doc: LexborNode, ctx: Context) -> list[Related]:
-    """The related block's cards; each card leaves the page as it is read."""
+def _videos(holder: LexborNode, fields: CardFields, rules: CardRules) -> set[int]:
+    """The cards marked as videos; the markers leave them (their label would leak into the
+    card's fields)."""
+    with_marker = set()
+    for marker in select(holder, rules.video_marker):
+        with_marker.add(fields.card_of(marker))
+        detach(marker)
+    return with_marker
+
+
+def read_related(tree: LexborHTMLParser, doc: LexborNode, ctx: Context) -> list[Related]:
+    """The related block's cards. They leave the page for an element of their own, where each
+    field's selector runs once for all of them (a query costs more than reading a card).
+    The cards are siblings there: a selector of descendants sees one card at a time, as it
+    did when each card was read alone."""
     rules = ctx.rules.related
-    if rules is None:
+    cards = select(doc, rules.card) if rules is not None else []
+    if rules is None or not cards:
         return []
-    cards = [_card(card, rules, ctx) for card in select(doc, rules.card)]
-    return [c for c in cards if c.url or c.title]
+    holder = tree.create_node(CARDS_TAG)
+    for card in cards:
+        holder.insert_child(card, move=True)
+    fields = CardFields(holder.mem_id)
+    videos = _videos(holder, fields, rules)
+    for name in ("link", "section", "summary", "image", "caption", "dateline"):
+        fields.gather(holder, name, getattr(rules, name))
+    related = [_card(card, fields, card.mem_id in videos or (
+        bool(rules.video_label) and has_text(card, rules.video_label)), ctx) for card in cards]
+    return [c for c in related if c.url or c.title]
 
 
 def read_next_article_url(doc: LexborNode, ctx: Context) -> str | None:
@@ -354,7 +401,7 @@ def extract_site(tree: LexborHTMLParser, url: str, rules: SiteRules,
     drop(doc, rules.noise_selectors)
     refuse_non_article(doc, _first_article(doc, rules), ctx)
     next_url = read_next_article_url(doc, ctx)
-    related = read_related(doc, ctx)  # the cards leave the page as they are read
+    related = read_related(tree, doc, ctx)  # the cards leave the page as they are read
     drop(doc, [rules.next_article] if rules.next_article else [])
     article = _first_article(doc, rules)
     crumbs = read_crumbs(doc, ctx)

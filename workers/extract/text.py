@@ -4,11 +4,11 @@ All functions are pure and work on strings or on lxml elements read-only, except
 `element_lines`, which reads `<br>` as a line break.
 
 They run on every field of every page, so they take the cheap road where it gives the same
-result (the tests hold them to the plain versions on arbitrary text): `str.split` instead of
-a `\\s+` substitution (both split on exactly the characters `str.isspace` accepts), the
-invisible-mark pattern searched only in non-ASCII text, a noise pattern run only when one of
-its words occurs, all-letter words counted without a search, and a caption or a dateline
-searched only when it has the bracket its patterns need.
+result (the tests hold them to the plain versions on arbitrary text): text already collapsed
+returned as it is, `str.split` instead of a `\\s+` substitution (both split on exactly the
+characters `str.isspace` accepts), a noise pattern run only when one of its words occurs,
+all-letter words counted without a search, and a caption or a dateline searched only when it
+has the bracket its patterns need.
 """
 
 from __future__ import annotations
@@ -21,7 +21,13 @@ from lxml import etree
 
 from workers.messages import Dateline
 
-_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+# C0 control characters but tab, newline, CR and form feed (whitespace): lxml cannot hold them
+# and no field should carry them; they are removed from each text where it is collapsed.
+_CONTROLS = "\x00-\x08\x0b\x0e-\x1f\x7f"
+_CONTROL_CHARS = re.compile(f"[{_CONTROLS}]")
+# Removed before whitespace is collapsed: invisible marks and the controls.
+_INVISIBLE = re.compile(
+    f"[{_CONTROLS}\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # `\w` is str.isalnum, or "_"
 # Stands for <br> (trafilatura's <lb>) while lines are gathered; never in parsed HTML text.
 LINE_BREAK = "\x1e"
@@ -46,12 +52,25 @@ BLOCK_TAGS = frozenset({
 
 
 def collapse_ws(text: str | None) -> str:
-    """One space for every run of whitespace (NBSP included), invisible marks removed."""
+    """One space for every run of whitespace (NBSP included); invisible marks and control
+    characters removed."""
     if not text:
         return ""
-    if not text.isascii() and _INVISIBLE.search(text):
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        # already collapsed, the common case: every whitespace but the space, every control
+        # and every invisible mark (a format character) is unprintable: nothing would change
+        return text
+    if _INVISIBLE.search(text):
         text = _INVISIBLE.sub("", text)
     return " ".join(text.split())
+
+
+def remove_controls(text: str) -> str:
+    """`text` without control characters (form feed as a space), for lxml, which cannot
+    hold them; text that is collapsed loses them anyway."""
+    if text.isprintable():
+        return text
+    return _CONTROL_CHARS.sub("", text).replace("\x0c", " ")
 
 
 def noise_pattern(noise: Iterable[str]) -> re.Pattern[str] | None:
