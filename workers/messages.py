@@ -191,6 +191,10 @@ class Article:
         return cls(**known)
 
 
+# json.dumps(content, ensure_ascii=False, sort_keys=True), without a new encoder per article
+_HASHED_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def content_hash(article: Article) -> str:
     """Hash of what a reader sees; fetch time, extraction notes and enrichment are left out,
     so a re-crawl of an unchanged page hashes the same."""
@@ -205,7 +209,7 @@ def content_hash(article: Article) -> str:
         "body": article.body,
         "tags": article.tags,
     }
-    blob = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    blob = _HASHED_JSON.encode(content).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import workers.extract as extract
 from workers.extract import text as text_module
 from workers.extract.dom import join_url
+from workers.extract.fastdom import has_text, node_text, parse_html
 from workers.extract.text import (
     Noise,
     collapse_ws,
@@ -121,7 +122,7 @@ BASES = [
 url_parts = st.sampled_from([
     "http://", "https://", "//", "/", "./", "../", ".", "..", "a", "b/", "%D8%A7", ";p",
     "?q=1", "?", "#", "#f", "mailto:x", "HTTPS://", "host.org", ":8000", "[::1]", " ", "\t",
-    "\n", "\\", "@", "x:y", "ftp://",
+    "\n", "\\", "@", "x:y", "ftp://", "\x01", "é", "\u00a0",
 ])
 hrefs = st.lists(url_parts, min_size=1, max_size=6).map("".join)
 
@@ -174,3 +175,20 @@ def test_page_text_and_the_controls_lxml_cannot_hold(html: str) -> None:
     assert data == text.encode("utf-8", "surrogatepass")
     assert remove_controls(text) == re.sub(
         "[\x00-\x08\x0b\x0e-\x1f\x7f]", "", html).replace("\x0c", " ")
+
+
+# --- fastdom.has_text: the raw text's shortcut -------------------------------------------------
+
+card_markup = st.lists(st.sampled_from([
+    "play", "-circle", "play-circle", "\u200b", "\u200f", "\x01", "\x0b", " ", "\n", "<b>",
+    "</b>", "<div>", "</div>", "<br>", "كلمة", "<!-- play-circle -->",
+]), max_size=12).map("".join)
+
+
+@given(card_markup, st.sampled_from(["play-circle", "play circle", "كلمة"]))
+@settings(max_examples=400)
+def test_has_text_is_the_search_in_the_seen_text(markup: str, needle: str) -> None:
+    node = parse_html(f"<html><body><section>{markup}</section></body></html>").css_first(
+        "section")
+    assert node is not None
+    assert has_text(node, needle) == (needle in node_text(node))

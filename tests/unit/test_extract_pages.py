@@ -90,6 +90,23 @@ def test_control_characters_reach_no_field() -> None:
         seed_html(), SEED_URL, site="aawsat").to_dict()
 
 
+def test_an_article_element_in_a_teaser_is_not_the_page_s_article() -> None:
+    """The rules' first `article` is a related card's (the page's own lacks the markup): once
+    the cards are read and gone, the fields are looked for in the page again."""
+    html = (
+        '<html><head><title>t</title><meta property="og:type" content="article"></head>'
+        '<body><main class="printable-area">'
+        '<div class="entry-title"><h1>Own headline</h1></div>'
+        '<div class="entry-content"><p>Own first paragraph.</p></div>'
+        '<section class="related-articles"><div class="article-item"><article class="x">'
+        '<div class="article-item-title"><h2><a href="/a/5100001-b">Teaser</a></h2></div>'
+        "</article></div></section></main></body></html>"
+    )
+    article = extract_article(html, SEED_URL, site="aawsat")
+    assert (article.title, article.body) == ("Own headline", ["Own first paragraph."])
+    assert [r.title for r in article.related] == ["Teaser"]
+
+
 def test_page_with_neither_headline_nor_body() -> None:
     html = "<html><head><title>x</title></head><body><div>nothing here</div></body></html>"
     with pytest.raises(NotAnArticle):

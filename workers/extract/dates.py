@@ -119,6 +119,9 @@ ENGLISH_HIJRI_DATE = re.compile(
 )
 ENGLISH_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?")
 UTC_MARK = re.compile(r"غرينتش|غرينيتش|\b(?:GMT|UTC)\b")
+# Cheap searches that rule out a costlier one: most date lines name no zone at all.
+_UTC_HINTS = re.compile("غرين|GMT|UTC")
+_ASCII_CAPITAL = re.compile("[A-Z]")  # every one of ZONE_ABBREVIATIONS has one
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,15 @@ def normalize_digits(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    text = normalize_digits(text)
+    return _fold_letters(normalize_digits(text))
+
+
+def _fold_letters(text: str) -> str:
+    """`_fold` for a text whose digits are ASCII already."""
     if not text.isascii():
         text = _ALEF_FORMS.sub(lambda m: _ALEF_MAP[m[0]], _DIACRITICS.sub("", text))
+    if text.isprintable() and "  " not in text:
+        return text  # one space between words already (every other whitespace is unprintable)
     return _SPACES.sub(" ", text)
 
 
@@ -183,6 +192,8 @@ def _english_hijri(text: str) -> date | None:
 
 def _english_clock(text: str) -> time | None:
     """`5:32 pm`, `11:05 a.m.`: a 12-hour clock; None without am / pm."""
+    if "m" not in text and "M" not in text:  # no am / pm
+        return None
     found = ENGLISH_TIME.search(text.lower())
     if not found:
         return None
@@ -260,7 +271,7 @@ def stated_zone(text: str, folded: str) -> tzinfo | None:
             found[4], found[5], found[6])
         delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
         return timezone(-delta if sign in "-−" else delta)
-    found = ZONE_WORD.search(text)
+    found = ZONE_WORD.search(text) if _ASCII_CAPITAL.search(text) else None
     if found:
         return timezone(timedelta(hours=ZONE_ABBREVIATIONS[found[1]]))
     found = ARABIC_ZONE.search(folded)
@@ -284,13 +295,14 @@ def parse_printed_date(text: str, tz: tzinfo = RIYADH,
     The Gregorian date wins when the line has both; the Hijri date alone is converted.
     Without a time, midnight. None when the line holds no date.
     """
-    folded = _fold(text)
+    digits = normalize_digits(text)
+    folded = _fold_letters(digits)
     day = _gregorian(folded, month_first) or _hijri(folded)  # the Hijri date only if need be
     if day is None:
         return None
-    if UTC_MARK.search(text):  # the page says otherwise: "بتوقيت غرينتش", "GMT"
+    if _UTC_HINTS.search(text) and UTC_MARK.search(text):  # "بتوقيت غرينتش", "GMT"
         tz = UTC
-    tz = stated_zone(normalize_digits(text), folded) or tz
+    tz = stated_zone(digits, folded) or tz
     clock = _english_clock(folded) or _clock(folded)
     return datetime.combine(day, clock or time(0, 0), tzinfo=tz)
 

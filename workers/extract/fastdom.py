@@ -19,7 +19,13 @@ from collections.abc import Iterable
 from parsel import Selector
 from selectolax.lexbor import LexborAttributes, LexborHTMLParser, LexborNode, SelectolaxError
 
-from workers.extract.text import BLOCK_TAGS, LINE_BREAK, collapse_ws, remove_controls
+from workers.extract.text import (
+    BLOCK_TAGS,
+    LINE_BREAK,
+    collapse_ws,
+    has_removable,
+    remove_controls,
+)
 
 __all__ = [
     "LexborHTMLParser", "LexborNode", "SelectolaxError", "attribute", "detach", "drop",
@@ -135,13 +141,14 @@ def node_text(node: LexborNode) -> str:
 
 def has_text(node: LexborNode, needle: str) -> bool:
     """`needle in node_text(node)`, without walking the node in Python when the node's raw
-    text (lexbor's, no block spaces) lacks a needle that has no whitespace: the seen
-    text's words are pieces of the raw text's words (invisible marks aside)."""
+    text (lexbor's, no block spaces) lacks a needle that has no whitespace and has no
+    invisible mark or control that could be splitting it (nor every letter of it):
+    collapsing changes nothing else inside a word."""
     if any(ch.isspace() for ch in needle):
         return needle in node_text(node)
     raw = node.text()
-    if needle not in raw and (raw.isascii() or needle not in collapse_ws(raw)):
-        return False
+    if needle not in raw and (any(ch not in raw for ch in needle) or not has_removable(raw)):
+        return False  # removing marks cannot bring back a letter the text lacks
     return needle in node_text(node)
 
 

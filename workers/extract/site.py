@@ -2,10 +2,11 @@
 
 The page is the lexbor tree of `fastdom` (parsed once, shared with `metadata`); the rules'
 selectors run on it as CSS. The page's own article is the FIRST element the rules' `article`
-selectors find; the related block and the article appended by infinite scroll are read first,
-then removed, so nothing of theirs can reach the body; the article is then taken out of the
-page and read alone. When a rule finds nothing the field comes from metadata and a warning
-names the selector: `rules: no body via .entry-content p; taken from JSON-LD articleBody`.
+selectors find. The article appended by infinite scroll leaves the page with the noise (its
+URL read first); the related block's cards are read, then leave too, so nothing of theirs can
+reach the body; the article is then taken out of the page and read alone. When a rule finds
+nothing the field comes from metadata and a warning names the selector:
+`rules: no body via .entry-content p; taken from JSON-LD articleBody`.
 
 Drift: when the headline or body rule finds nothing, the site has most likely changed its
 markup. The page is still extracted, those fields by the generic path's helpers (on lxml,
@@ -350,9 +351,8 @@ def _listing_links(doc: LexborNode, rules: SiteRules) -> int:
 def refuse_non_article(doc: LexborNode, scope: LexborNode | None, ctx: Context) -> None:
     """Raise NotAnArticle for an error page or a listing: no headline and no body by the rules
     and a page that does not call itself an article (nor has an article's URL and text)."""
-    headline, _ = first_text(scope or doc, ctx.rules.headline)
-    has_body = first(scope or doc, ctx.rules.body) is not None
-    if headline or has_body or ctx.meta.is_article:
+    if (first_text(scope or doc, ctx.rules.headline)[0]
+            or first(scope or doc, ctx.rules.body) is not None or ctx.meta.is_article):
         return
     page_title = ctx.meta.page_title or ""
     marker = next((m for m in ctx.rules.error_page_markers if m in page_title), None)
@@ -392,18 +392,28 @@ def _page_root(tree: LexborHTMLParser) -> LexborNode:
     return root
 
 
+def _in_page(node: LexborNode, doc: LexborNode) -> bool:
+    """Is `node` still in the page (not taken out with the related cards)?"""
+    top = node
+    while (parent := top.parent) is not None:
+        top = parent
+    return top.mem_id == doc.mem_id
+
+
 def extract_site(tree: LexborHTMLParser, url: str, rules: SiteRules,
                  meta: PageMetadata) -> Article:
     """The article of the page `tree` by `rules`; NotAnArticle for a listing or an error
     page. Reading takes the related cards, the appended article and the noise out of `tree`."""
     ctx = Context(url=url, rules=rules, meta=meta, clean=_cleaner(rules), tz=rules.tz)
     doc = _page_root(tree)
-    drop(doc, rules.noise_selectors)
-    refuse_non_article(doc, _first_article(doc, rules), ctx)
     next_url = read_next_article_url(doc, ctx)
-    related = read_related(tree, doc, ctx)  # the cards leave the page as they are read
-    drop(doc, [rules.next_article] if rules.next_article else [])
+    # the noise, and the article appended below (another article: its teasers are not ours)
+    drop(doc, [*rules.noise_selectors, rules.next_article])
     article = _first_article(doc, rules)
+    refuse_non_article(doc, article, ctx)
+    related = read_related(tree, doc, ctx)  # the cards leave the page as they are read
+    if article is None or not _in_page(article, doc):  # it was a teaser: look again
+        article = _first_article(doc, rules)
     crumbs = read_crumbs(doc, ctx)
     scope = detach(article) if article is not None else doc
     title = read_title(scope, ctx)

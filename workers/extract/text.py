@@ -65,6 +65,11 @@ def collapse_ws(text: str | None) -> str:
     return " ".join(text.split())
 
 
+def has_removable(text: str) -> bool:
+    """Does `text` hold an invisible mark or a control (what `collapse_ws` removes)?"""
+    return _INVISIBLE.search(text) is not None
+
+
 def remove_controls(text: str) -> str:
     """`text` without control characters (form feed as a space), for lxml, which cannot
     hold them; text that is collapsed loses them anyway."""
