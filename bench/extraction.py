@@ -60,6 +60,7 @@ from workers.extract.generic import extract_generic  # noqa: E402
 from workers.extract.language import detect_language  # noqa: E402
 from workers.extract.metadata import PageMetadata, read_metadata  # noqa: E402
 from workers.extract.site import extract_site  # noqa: E402
+from workers.extract.text import remove_controls  # noqa: E402
 from workers.messages import Article  # noqa: E402
 
 WORD = re.compile(r"\w+")
@@ -303,7 +304,7 @@ def site_step(_text: str, tree: LexborHTMLParser, url: str, meta: PageMetadata) 
 
 
 def generic_step(text: str, _tree: LexborHTMLParser, url: str, meta: PageMetadata) -> Article:
-    return extract_generic(Selector(text=text), url, "", meta)
+    return extract_generic(Selector(text=remove_controls(text)), url, "", meta)
 
 
 # --- report ---------------------------------------------------------------------------------

@@ -192,3 +192,15 @@ def test_has_text_is_the_search_in_the_seen_text(markup: str, needle: str) -> No
         "section")
     assert node is not None
     assert has_text(node, needle) == (needle in node_text(node))
+
+
+places = st.lists(st.sampled_from(["موسكو", "كييف", " ", "-", "–", "/", "،", ",", "\u200f", "x"]),
+                  max_size=8).map("".join)
+
+
+@given(places)
+@settings(max_examples=400)
+def test_a_place_without_separators_is_only_collapsed(place: str) -> None:
+    spaced = text_module._PLACE_SEPARATOR.sub(
+        lambda m: f" {m[1]} " if m[1] in "-–/" else f"{m[1]} ", place)
+    assert text_module._tidy_place(place) == (collapse_ws(spaced) or None)

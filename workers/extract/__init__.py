@@ -21,7 +21,7 @@ from workers.extract.language import declared_language, detect_language
 from workers.extract.links import listing_article_links
 from workers.extract.metadata import PageMetadata, read_metadata
 from workers.extract.site import extract_site
-from workers.extract.text import remove_controls, word_count
+from workers.extract.text import remove_controls
 from workers.messages import Article
 from workers.sites import SiteRules, get_site, site_for_url
 
@@ -98,8 +98,7 @@ def _finish(article: Article, meta: PageMetadata, fetched_at: str | None,
     article.fetched_at = fetched_at
     article.finalize()
     article.language = _language(article, meta, by_rules)
-    article.enrichment["word_count"] = word_count(article.text)
-    return article
+    return article  # enrichment (word count, reading time…) is `workers.enrich`'s
 
 
 def extract_article(html: str | bytes, url: str, site: str | None = None,

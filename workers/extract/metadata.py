@@ -5,9 +5,10 @@ extractor's metadata; both paths read it from the one lexbor tree of the page (`
 JSON-LD is read leniently: a list, an `@graph`, `@type` as a list, authors as strings,
 objects or lists; a script that does not parse is skipped.
 
-`read_metadata` reads the declarations once (the meta tags, the JSON-LD objects); each field
-of `PageMetadata` is worked out from them on first use, since the site rules need only a few
-of them on most pages (the dates, the section, the canonical URL, the language).
+`read_metadata` lists the declaring elements and reads the JSON-LD once; the meta tags'
+contents and each field of `PageMetadata` are worked out on first use, since the site rules
+need only a few of them on most pages (the dates, the section, the canonical URL, the
+language), which the JSON-LD often holds.
 """
 
 from __future__ import annotations
@@ -37,13 +38,19 @@ class Declarations:
     the JSON-LD objects that matter (the first article, the breadcrumb lists)."""
 
     base: str = ""  # the page's URL: relative URLs resolve on it
-    tags: dict[str, list[str]] = field(default_factory=dict)  # <meta> contents by key
+    metas: list[LexborNode] = field(default_factory=list)  # the <meta> elements
     page_title: str | None = None
     canonical: str | None = None
     html_lang: str | None = None
     article: dict[str, Any] = field(default_factory=dict)  # the first JSON-LD article
     crumb_lists: list[dict[str, Any]] = field(default_factory=list)
     ld_types: set[str] = field(default_factory=set)
+
+    @cached_property
+    def tags(self) -> dict[str, list[str]]:
+        """<meta> contents by key, read when a field first needs them (JSON-LD often has all
+        the site rules ask for)."""
+        return _meta_table(self.metas)
 
     def meta(self, *names: str) -> list[str]:
         """Values of the meta tags `names`, in the order of the names."""
@@ -312,7 +319,7 @@ def _read_json_ld(scripts: list[str], declared: Declarations) -> None:
 def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
     """The page's metadata; relative URLs made absolute against `url`."""
     found = _declaring(tree)
-    declared = Declarations(base=url, tags=_meta_table(found["meta"]),
+    declared = Declarations(base=url, metas=found["meta"],
                             page_title=_page_title(found["title"]),
                             canonical=_canonical(found["link"]), html_lang=_html_lang(tree))
     _read_json_ld(_ld_scripts(found["script"]), declared)

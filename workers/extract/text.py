@@ -44,6 +44,7 @@ _DATELINE_PLACE_FIRST = re.compile(
 )
 _DATELINE_BARE = re.compile(r"^(?P<source>[^«»()]+?)\s*\(\s*(?P<place>[^)]*?)\s*\)$")
 _PLACE_SEPARATOR = re.compile(r"\s*([-–/،,])\s*")
+_PLACE_SEPARATORS = "-–/،,"
 BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
     "figcaption", "section", "article", "blockquote", "table", "tr", "td", "th", "header",
@@ -141,6 +142,8 @@ def trailing_parenthesis(text: str) -> tuple[str, str] | None:
 
 
 def _tidy_place(place: str) -> str | None:
+    if not any(separator in place for separator in _PLACE_SEPARATORS):
+        return collapse_ws(place) or None
     place = _PLACE_SEPARATOR.sub(lambda m: f" {m[1]} " if m[1] in "-–/" else f"{m[1]} ", place)
     return collapse_ws(place) or None
 
