@@ -13,7 +13,7 @@ on the same pages, side by side:
      site="aawsat")`) against `trafilatura.extract`: pages per second;
   3. what each path's time is spent on, stage by stage (the page's text, parsing with lexbor,
      metadata, parsing with lxml for the generic path, the extractor, finishing: content
-     hash, language, word count).
+     hash, language).
 
 Both extractors get the page as decoded text and its URL; each is warmed up on one page first
 (lingua loads its models on first use), then timed by the wall clock, taking turns (page by
@@ -67,7 +67,7 @@ WORD = re.compile(r"\w+")
 REPLICA_BASE = "http://127.0.0.1:8000"
 REPLICA_ROUNDS = 5  # stage costs: the replica has few pages, timed this many times over
 REPLICA_SECONDS = 0.5  # each timing of the replica lasts at least this long…
-REPLICA_REPEATS = 5  # …and is made this many times; the median is reported
+REPLICA_REPEATS = 9  # …and is made this many times; the median is reported
 
 
 @dataclass
@@ -266,10 +266,10 @@ Step = Callable[[str, LexborHTMLParser, str, PageMetadata], Article]
 def path_costs(pages: list[Page], step: Step, by_rules: bool,
                rounds: int = 1) -> dict[str, float]:
     """Milliseconds per page of each stage of `extract_article`, measured stage by stage:
-    the page's text (control characters, UTF-8), lexbor parsing, metadata (the declarations;
+    the page's text (binary sniffing, UTF-8), lexbor parsing, metadata (the declarations;
     each field is worked out on first use, so partly inside the next stages), the extractor
     `step` (site rules on the lexbor tree, or the generic path: lxml parsing, trafilatura,
-    fields), then finishing (text and content hash, language, word count)."""
+    fields), then finishing (text and content hash, language)."""
     costs: dict[str, float] = defaultdict(float)
     detect_language("warm up the lingua models on an Arabic text: الشرق الأوسط " * 3)
     for _ in range(rounds):
@@ -288,11 +288,11 @@ def path_costs(pages: list[Page], step: Step, by_rules: bool,
             extracted = time.perf_counter()
             _finish(article, meta, None, by_rules)
             done = time.perf_counter()
-            costs["page text (control characters, UTF-8)"] += cleaned - start
+            costs["page text (binary sniffing, UTF-8)"] += cleaned - start
             costs["parse (selectolax/lexbor)"] += parsed - cleaned
             costs["metadata (OpenGraph, JSON-LD)"] += read - parsed
             costs["extractor"] += extracted - read
-            costs["finalize (content hash) + language + word count"] += done - extracted
+            costs["finalize (content hash) + language"] += done - extracted
     n = rounds * len(pages)
     return {stage: seconds * 1000 / n for stage, seconds in costs.items()}
 
