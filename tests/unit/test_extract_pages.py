@@ -24,6 +24,8 @@ from workers.extract import (
     extract_article,
     listing_article_links,
 )
+from workers.extract.fastdom import parse_html
+from workers.extract.site import CARDS_TAG, _in_page
 from workers.sites import get_site, site_for_url
 from workers.sites.aawsat import (
     ARTICLE_URL_PATTERN,
@@ -332,3 +334,17 @@ def test_site_registry() -> None:
 ])
 def test_article_url_pattern(path: str, is_article: bool) -> None:
     assert bool(ARTICLE_URL_PATTERN.search(path)) is is_article
+
+
+def test_a_node_moved_out_with_the_cards_is_no_longer_in_the_page() -> None:
+    tree = parse_html("<html><body><main><article><h1>x</h1></article>"
+                      "<div class='card'><article>t</article></div></main></body></html>")
+    doc = tree.root
+    assert doc is not None
+    own, teaser = doc.css("article")
+    holder = tree.create_node(CARDS_TAG)
+    card = doc.css_first(".card")
+    assert card is not None
+    holder.insert_child(card, move=True)
+    assert _in_page(own, doc)
+    assert not _in_page(teaser, doc)

@@ -141,9 +141,9 @@ def node_text(node: LexborNode) -> str:
 
 def has_text(node: LexborNode, needle: str) -> bool:
     """`needle in node_text(node)`, without walking the node in Python when the node's raw
-    text (lexbor's, no block spaces) lacks a needle that has no whitespace and has no
-    invisible mark or control that could be splitting it (nor every letter of it):
-    collapsing changes nothing else inside a word."""
+    text (lexbor's, no block spaces) lacks a needle that has no whitespace, unless the raw
+    text has every letter of it and an invisible mark or a control that could be splitting
+    it (collapsing removes those, and changes nothing else inside a word)."""
     if any(ch.isspace() for ch in needle):
         return needle in node_text(node)
     raw = node.text()

@@ -393,11 +393,13 @@ def _page_root(tree: LexborHTMLParser) -> LexborNode:
 
 
 def _in_page(node: LexborNode, doc: LexborNode) -> bool:
-    """Is `node` still in the page (not taken out with the related cards)?"""
-    top = node
-    while (parent := top.parent) is not None:
-        top = parent
-    return top.mem_id == doc.mem_id
+    """Is `node` still in the page `doc` (not taken out with the related cards)?"""
+    ancestor: LexborNode | None = node
+    while ancestor is not None:
+        if ancestor.mem_id == doc.mem_id:
+            return True
+        ancestor = ancestor.parent
+    return False
 
 
 def extract_site(tree: LexborHTMLParser, url: str, rules: SiteRules,
