@@ -101,10 +101,13 @@ def processed(client: redis.Redis, prefix: str, crawl_id: str) -> int:
     return int(counts or 0)
 
 
-def wait_until(condition: Any, what: str, timeout: float = DEADLINE_S) -> None:
+def wait_until(condition: Any, what: Any, timeout: float = DEADLINE_S) -> None:
+    """Wait for `condition()`; `what` says what was awaited (a callable: read at the end)."""
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, f"not within {timeout:.0f} s: {what}"
+        if time.monotonic() >= deadline:
+            said = what() if callable(what) else what
+            raise AssertionError(f"not within {timeout:.0f} s: {said}")
         time.sleep(0.02)
 
 
@@ -122,7 +125,7 @@ def accounted(client: redis.Redis, prefix: str, crawl_id: str, expected: int,
             return False
         return last[0].accounted >= expected
 
-    wait_until(done, f"all {expected} pages accounted for (last: {last})")
+    wait_until(done, lambda: f"all {expected} pages accounted for (last: {last})")
     return last[0]
 
 
