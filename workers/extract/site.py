@@ -265,10 +265,8 @@ def read_lead_image(scope: LexborNode, ctx: Context) -> Image:
     return Image(url=src, caption=caption, credit=credit)
 
 
-def _list_or_metadata(found: list[str], from_meta: list[str], what: str, selector: str,
-                      ctx: Context) -> list[str]:
-    if found:
-        return unique(found)
+def _from_metadata(from_meta: list[str], what: str, selector: str, ctx: Context) -> list[str]:
+    """A list field the rules found nothing for, from metadata (worked out only then)."""
     cleaned = unique(map(ctx.clean, from_meta))
     if cleaned and selector:
         ctx.missed(what, selector, "metadata")
@@ -277,12 +275,16 @@ def _list_or_metadata(found: list[str], from_meta: list[str], what: str, selecto
 
 def read_authors(scope: LexborNode, ctx: Context) -> list[str]:
     found = [ctx.clean(t) for t in texts(scope, ctx.rules.author)] if ctx.rules.author else []
-    return _list_or_metadata(found, ctx.meta.authors, "authors", ctx.rules.author, ctx)
+    if found:
+        return unique(found)
+    return _from_metadata(ctx.meta.authors, "authors", ctx.rules.author, ctx)
 
 
 def read_tags(scope: LexborNode, ctx: Context) -> list[str]:
     found = [ctx.clean(t) for t in texts(scope, ctx.rules.tags)] if ctx.rules.tags else []
-    return _list_or_metadata(found, ctx.meta.tags, "tags", ctx.rules.tags, ctx)
+    if found:
+        return unique(found)
+    return _from_metadata(ctx.meta.tags, "tags", ctx.rules.tags, ctx)
 
 
 def read_crumbs(doc: LexborNode, ctx: Context) -> list[str]:
