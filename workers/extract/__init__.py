@@ -153,7 +153,7 @@ def _extract(html: str | bytes, url: str, site: str | None, fetched_at: str | No
             article = extract_site(tree, url, site_rules, meta)
         else:
             # trafilatura and the generic helpers work on lxml
-            doc = Selector(text=remove_controls(text))
+            doc = Selector(text=remove_controls(text, data))
             article = extract_generic(doc, url, _site_name(url, site, rules), meta)
         _require_content(article)
         return _finish(article, meta, fetched_at, by_rules=site_rules is not None)
