@@ -348,3 +348,21 @@ def test_a_node_moved_out_with_the_cards_is_no_longer_in_the_page() -> None:
     holder.insert_child(card, move=True)
     assert _in_page(own, doc)
     assert not _in_page(teaser, doc)
+
+
+def test_a_teaser_whose_video_marker_left_only_its_label_is_a_video() -> None:
+    card = ('<div class="article-item"><div class="article-item-title"><h2>'
+            '<a href="/a/{id}-b">{title}</a></h2></div>{extra}</div>')
+    html = (
+        '<html><head><title>t</title></head><body><main class="printable-area"><article>'
+        '<div class="entry-title"><h1>Own headline</h1></div>'
+        '<div class="entry-content"><p>Own first paragraph.</p></div></article>'
+        '<section class="related-articles">'
+        + card.format(id=5100001, title="Label only", extra="<span>play-circle</span>")
+        + card.format(id=5100002, title="Marker", extra='<i class="video-icon">x</i>')
+        + card.format(id=5100003, title="Plain", extra="")
+        + "</section></main></body></html>"
+    )
+    related = extract_article(html, SEED_URL, site="aawsat").related
+    assert [(r.title, r.has_video) for r in related] == [
+        ("Label only", True), ("Marker", True), ("Plain", False)]

@@ -169,14 +169,18 @@ def _card(card: LexborNode, fields: CardFields, has_video: bool, ctx: Context) -
     )
 
 
-def _videos(holder: LexborNode, fields: CardFields, rules: CardRules) -> set[int]:
-    """The cards marked as videos; the markers leave them (their label would leak into the
-    card's fields)."""
-    with_marker = set()
+def _videos(holder: LexborNode, cards: list[LexborNode], fields: CardFields,
+            rules: CardRules) -> set[int]:
+    """The cards that are videos: marked (the markers leave them: their label would leak into
+    the card's fields), or showing the marker's label where only the text survived."""
+    videos = set()
     for marker in select(holder, rules.video_marker):
-        with_marker.add(fields.card_of(marker))
+        videos.add(fields.card_of(marker))
         detach(marker)
-    return with_marker
+    if rules.video_label:
+        videos.update(card.mem_id for card in cards
+                      if card.mem_id not in videos and has_text(card, rules.video_label))
+    return videos
 
 
 def read_related(tree: LexborHTMLParser, doc: LexborNode, ctx: Context) -> list[Related]:
@@ -192,11 +196,10 @@ def read_related(tree: LexborHTMLParser, doc: LexborNode, ctx: Context) -> list[
     for card in cards:
         holder.insert_child(card, move=True)
     fields = CardFields(holder.mem_id)
-    videos = _videos(holder, fields, rules)
+    videos = _videos(holder, cards, fields, rules)
     for name in ("link", "section", "summary", "image", "caption", "dateline"):
         fields.gather(holder, name, getattr(rules, name))
-    related = [_card(card, fields, card.mem_id in videos or (
-        bool(rules.video_label) and has_text(card, rules.video_label)), ctx) for card in cards]
+    related = [_card(card, fields, card.mem_id in videos, ctx) for card in cards]
     return [c for c in related if c.url or c.title]
 
 
@@ -265,26 +268,24 @@ def read_lead_image(scope: LexborNode, ctx: Context) -> Image:
     return Image(url=src, caption=caption, credit=credit)
 
 
-def _from_metadata(from_meta: list[str], what: str, selector: str, ctx: Context) -> list[str]:
-    """A list field the rules found nothing for, from metadata (worked out only then)."""
-    cleaned = unique(map(ctx.clean, from_meta))
+def _list_field(scope: LexborNode, selector: str, what: str,
+                from_meta: Callable[[], list[str]], ctx: Context) -> list[str]:
+    """A list field by its rule, else from metadata (worked out only then)."""
+    found = [ctx.clean(t) for t in texts(scope, selector)] if selector else []
+    if found:
+        return unique(found)
+    cleaned = unique(map(ctx.clean, from_meta()))
     if cleaned and selector:
         ctx.missed(what, selector, "metadata")
     return cleaned
 
 
 def read_authors(scope: LexborNode, ctx: Context) -> list[str]:
-    found = [ctx.clean(t) for t in texts(scope, ctx.rules.author)] if ctx.rules.author else []
-    if found:
-        return unique(found)
-    return _from_metadata(ctx.meta.authors, "authors", ctx.rules.author, ctx)
+    return _list_field(scope, ctx.rules.author, "authors", lambda: ctx.meta.authors, ctx)
 
 
 def read_tags(scope: LexborNode, ctx: Context) -> list[str]:
-    found = [ctx.clean(t) for t in texts(scope, ctx.rules.tags)] if ctx.rules.tags else []
-    if found:
-        return unique(found)
-    return _from_metadata(ctx.meta.tags, "tags", ctx.rules.tags, ctx)
+    return _list_field(scope, ctx.rules.tags, "tags", lambda: ctx.meta.tags, ctx)
 
 
 def read_crumbs(doc: LexborNode, ctx: Context) -> list[str]:
