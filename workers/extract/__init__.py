@@ -21,7 +21,7 @@ from workers.extract.language import declared_language, detect_language
 from workers.extract.links import listing_article_links
 from workers.extract.metadata import PageMetadata, read_metadata
 from workers.extract.site import extract_site
-from workers.extract.text import remove_controls
+from workers.extract.text import count_bytes, remove_controls, utf8
 from workers.messages import Article
 from workers.sites import SiteRules, get_site, site_for_url
 
@@ -36,22 +36,13 @@ MAX_REPLACEMENT_SHARE = 0.25  # U+FFFD left by decoding bytes that are not text
 _BINARY_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20)])  # C0 but tab, LF, FF, CR
 
 
-def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")
-
-
-def _count(data: bytes, which: bytes) -> int:
-    """How many of the bytes `which` are in `data`."""
-    return len(data) - len(data.translate(None, which))
-
-
 def _looks_binary(text: str, data: bytes) -> bool:
     """Controls in the first bytes of the page's UTF-8 `data` (counted there, ~5× faster than
     in the text: no byte of a multi-byte sequence is below 0x80), or U+FFFD in its first
     characters."""
     window = data[:SNIFF_CHARS]
     head = text[:SNIFF_CHARS]
-    return (_count(window, _BINARY_BYTES) > MAX_CONTROL_SHARE * len(window)
+    return (count_bytes(window, _BINARY_BYTES) > MAX_CONTROL_SHARE * len(window)
             or head.count("\ufffd") > MAX_REPLACEMENT_SHARE * len(head))
 
 
@@ -65,7 +56,7 @@ def _page_text(html: str | bytes) -> tuple[str, bytes]:
         raise ExtractionError(f"html must be str or bytes, not {type(html).__name__}")
     if not text or text.isspace():
         raise NotAnArticle("empty page")
-    data = _utf8(text)
+    data = utf8(text)
     if _looks_binary(text, data):
         raise NotAnArticle("binary content, not an HTML page")
     return text, data

@@ -72,16 +72,25 @@ def has_removable(text: str) -> bool:
     return _INVISIBLE.search(text) is not None
 
 
-def remove_controls(text: str, utf8: bytes | None = None) -> str:
+def utf8(text: str) -> bytes:
+    """`text` as UTF-8 (what lexbor parses); a lone surrogate passes through."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def count_bytes(data: bytes, which: bytes) -> int:
+    """How many of the bytes `which` are in `data` (one C pass, no search)."""
+    return len(data) - len(data.translate(None, which))
+
+
+def remove_controls(text: str, encoded: bytes | None = None) -> str:
     """`text` without control characters (form feed as a space), for lxml, which cannot
-    hold them; text that is collapsed loses them anyway. `utf8`, the same text as UTF-8 when
-    the caller has it, spares encoding a whole page to look for them there: `bytes.translate`
+    hold them; text that is collapsed loses them anyway. `encoded`, the same text as UTF-8
+    when the caller has it, spares encoding a whole page to look for them there: `bytes.translate`
     finds them ~5× faster than the pattern searches the text (no byte of a multi-byte
     sequence is below 0x80), and most pages have none."""
     if text.isprintable():
         return text
-    data = utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass")
-    if len(data.translate(None, _CONTROL_BYTES)) == len(data):
+    if not count_bytes(encoded if encoded is not None else utf8(text), _CONTROL_BYTES):
         return text
     return _CONTROL_CHARS.sub("", text).replace("\x0c", " ")
 
