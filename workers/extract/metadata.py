@@ -163,8 +163,9 @@ class PageMetadata:
 
     @property
     def is_article(self) -> bool:
-        """The page calls itself an article (og:type or a JSON-LD article type)."""
-        return self.og_type == "article" or bool(self.ld_types & ARTICLE_TYPES)
+        """The page calls itself an article (a JSON-LD article type or og:type); JSON-LD
+        first: og:type needs the meta table, which the site rules rarely need otherwise."""
+        return bool(self.ld_types & ARTICLE_TYPES) or self.og_type == "article"
 
     @property
     def is_listing(self) -> bool:
