@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import workers.extract as extract
 from workers.extract import text as text_module
-from workers.extract.dom import join_url
+from workers.extract.dom import absolute, join_url
 from workers.extract.fastdom import has_text, node_text, parse_html
 from workers.extract.text import (
     Noise,
@@ -139,6 +139,20 @@ def test_join_url_is_urljoin(base: str, href: str) -> None:
             join_url(base, href)
     else:
         assert join_url(base, href) == expected
+
+
+@given(st.sampled_from(BASES), hrefs)
+@settings(max_examples=1500)
+def test_absolute_is_urljoin_of_the_link_without_controls(base: str, href: str) -> None:
+    """`absolute` checks a link's printability once for its control removal and for
+    `join_url`'s shortcut: the link it gives is still urljoin's of the cleaned link."""
+    cleaned = remove_controls(href).strip()
+    try:
+        expected = urljoin(base, cleaned) if cleaned and not cleaned.startswith(
+            ("javascript:", "data:", "mailto:")) else None
+    except ValueError:
+        expected = None
+    assert absolute(base, href) == expected
 
 
 @pytest.mark.parametrize("href", [

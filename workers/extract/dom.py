@@ -44,26 +44,29 @@ def attribute(found: Selector | SelectorList[Selector] | None,
 def absolute(base: str, href: str | None) -> str | None:
     """`href` resolved on `base`; None for no link, a script or data link, or a URL that
     cannot be read (`http://[` : one broken link must not cost the page its article)."""
-    href = remove_controls(href or "").strip()  # as the page's text lost them before
+    href = href or ""
+    printable = href.isprintable()  # most links are: one pass for both checks
+    href = (href if printable else remove_controls(href)).strip()  # as the page's text lost them
     if not href or href.startswith(("javascript:", "data:", "mailto:")):
         return None
     try:
-        return join_url(base, href)
+        return join_url(base, href, printable)
     except ValueError:
         return None
 
 
-def join_url(base: str, href: str) -> str:
+def join_url(base: str, href: str, printable: bool = False) -> str:
     """`urljoin(base, href)`, several times faster for the links pages are made of:
     `/path` and `http(s)://…` links that urljoin would give back unchanged (`_kept_as_is`)
     are joined as strings; a URL of another scheme is returned as it is; an http(s) URL,
     `//host/path` or `/path` on an http(s) page (no `;params`, no `.` or `..` segment) is
     what urljoin makes of it, the parts of `href` put back together; anything else goes to
-    urljoin itself. (urljoin re-parses `base` for every link: ~6 µs a link.)"""
+    urljoin itself. (urljoin re-parses `base` for every link: ~6 µs a link.) `printable`:
+    the caller knows `href` is (`str.isprintable`, a pass over a long link)."""
     if not base or ";" in href:
         return urljoin(base, href)
     scheme = urlsplit(base).scheme  # cached by urllib: one base for all of a page's links
-    if scheme in _HTTP and _kept_as_is(href):
+    if scheme in _HTTP and _kept_as_is(href, printable):
         return href if href[0] != "/" else f"{scheme}://{urlsplit(base).netloc}{href}"
     parts = urlsplit(href)
     if parts.scheme and parts.scheme != scheme:
@@ -77,7 +80,7 @@ def join_url(base: str, href: str) -> str:
     return urlunsplit((scheme, urlsplit(base).netloc, parts.path, parts.query, parts.fragment))
 
 
-def _kept_as_is(href: str) -> bool:
+def _kept_as_is(href: str, printable: bool) -> bool:
     """Is `href` a `/path` (not `//host`) or an `http(s)://` URL that urlsplit and urlunsplit
     give back unchanged: printable ASCII (urlsplit drops tabs and line breaks, checks
     non-ASCII and bracketed hosts), a host if any scheme, no dot segment, no empty query or
@@ -88,5 +91,6 @@ def _kept_as_is(href: str) -> bool:
     elif not href.startswith(("http://", "https://")) or href.partition("://")[2][:1] in (
             "", "/", "?", "#"):
         return False  # not http(s), or no host: urljoin takes the page's
-    return (href.isascii() and href.isprintable() and "[" not in href and "]" not in href
-            and "/." not in href and "?#" not in href and href[-1] not in "?#")
+    return (href.isascii() and (printable or href.isprintable()) and "[" not in href
+            and "]" not in href and "/." not in href and "?#" not in href
+            and href[-1] not in "?#")
