@@ -3,10 +3,14 @@ metadata ISO dates, to ISO 8601 with an offset."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta, timezone
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from workers.extract import dates
 from workers.extract.dates import (
     hijri_to_gregorian,
     normalize_digits,
@@ -108,3 +112,36 @@ def test_metadata_dates_that_are_not_iso(value: str | None) -> None:
 
 def test_arabic_indic_digits_normalised() -> None:
     assert normalize_digits("٠١٢٣٤٥٦٧٨٩ ۰۱۲۳۴۵۶۷۸۹") == "0123456789 0123456789"
+
+
+FOLD_ALPHABET = "نشر: 17 يونيو أإآٱى ـ ُ َ" + " \t\n\u00a0\u200f"
+
+
+@given(st.text(alphabet=st.sampled_from(FOLD_ALPHABET), max_size=40))
+@settings(max_examples=800)
+def test_folding_collapses_spaces_as_the_whitespace_pattern_does(text: str) -> None:
+    """The fold's shortcut for printable lines (only runs of spaces to collapse) gives what
+    collapsing every run of whitespace gives."""
+    marks_folded = dates._ALEF_FORMS.sub(lambda m: dates._ALEF_MAP[m[0]],
+                                         dates._DIACRITICS.sub("", text))
+    assert dates._fold_letters(text) == re.sub(r"\s+", " ", marks_folded)
+
+
+# the one pattern the named and the after-a-time offsets were found by, before they were split
+ONE_OFFSET_PATTERN = re.compile(
+    r"\b(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)"
+    r"|(?<=\d\d:\d\d)(?::\d\d(?:\.\d+)?)?([+\-−])(\d{2}):?(\d{2})(?!\d)")
+
+
+@given(st.lists(st.sampled_from(["GMT", "UTC", "x", " ", "+", "-", "−", ":", ".", "0", "3",
+                                 "12", "17:32", "نشر", "+03:00", "GMT+3"]),
+                max_size=12).map("".join))
+@example("GMT+2 17:32+03:00")
+@example("17:32+03:00 GMT+2")
+@settings(max_examples=1500)
+def test_the_first_stated_offset_is_the_one_pattern_s(text: str) -> None:
+    found, expected = dates._stated_offset(text), ONE_OFFSET_PATTERN.search(text)
+    assert (found is None) == (expected is None)
+    if found and expected:
+        want = expected.groups()[:3] if expected[1] else expected.groups()[3:]
+        assert found.groups() == want

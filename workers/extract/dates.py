@@ -32,6 +32,7 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _ALEF_MAP = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": " "}
 _ALEF_FORMS = re.compile(f"[{''.join(_ALEF_MAP)}]")
 _SPACES = re.compile(r"\s+")
+_SPACE_RUNS = re.compile("  +")
 
 # Keys are normalised (see `_fold`): no diacritics, bare alef, ى as ي, tatweel as a space.
 GREGORIAN_MONTHS: dict[str, int] = {
@@ -98,9 +99,9 @@ GREGORIAN_DATE = re.compile(
     rf"(?<!\d)(\d{{1,2}})\s*(?:-\s*)?({_GREG})(?:\s*\(\s*(?:{_GREG})\s*\))?\s*(?:-\s*)?(\d{{4}})"
 )
 HIJRI_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\s*({_HIJ})\s*(\d{{4}})")
-STATED_OFFSET = re.compile(  # "GMT+3", "UTC+03:00", or an offset right after a time
-    r"\b(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)"
-    r"|(?<=\d\d:\d\d)(?::\d\d(?:\.\d+)?)?([+\-−])(\d{2}):?(\d{2})(?!\d)")
+# an offset a line states: "GMT+3", "UTC+03:00", or right after a time ("17:32+03:00")
+NAMED_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)")
+TIME_OFFSET = re.compile(r"(?<=\d\d:\d\d)(?::\d\d(?:\.\d+)?)?([+\-−])(\d{2}):?(\d{2})(?!\d)")
 ZONE_WORD = re.compile(rf"\b({'|'.join(ZONE_ABBREVIATIONS)})\b")
 ARABIC_ZONE = re.compile(rf"بتوقيت\s+({'|'.join(sorted(ARABIC_ZONES, key=len, reverse=True))})")
 URL_DATE = re.compile(
@@ -147,8 +148,9 @@ def _fold_letters(text: str) -> str:
     """`_fold` for a text whose digits are ASCII already."""
     if not text.isascii():
         text = _ALEF_FORMS.sub(lambda m: _ALEF_MAP[m[0]], _DIACRITICS.sub("", text))
-    if text.isprintable() and "  " not in text:
-        return text  # one space between words already (every other whitespace is unprintable)
+    if text.isprintable():  # its only whitespace is the space (every other is unprintable)
+        # a pattern with a literal prefix: ~3× faster than `\s+`, which tests every character
+        return _SPACE_RUNS.sub(" ", text) if "  " in text else text
     return _SPACES.sub(" ", text)
 
 
@@ -261,16 +263,25 @@ def _clock(text: str) -> time | None:
     return time(hour, minute, second)
 
 
+def _stated_offset(text: str) -> re.Match[str] | None:
+    """The first offset the line states, named (`GMT+3`) or right after a time; the named
+    one is looked for only in lines that name one (its word boundary is tested everywhere)."""
+    found = TIME_OFFSET.search(text)
+    if "GMT" in text or "UTC" in text:
+        named = NAMED_OFFSET.search(text)
+        if named and (found is None or named.start() < found.start()):
+            return named
+    return found
+
+
 def stated_zone(text: str, folded: str) -> tzinfo | None:
     """The zone a printed line states: an offset (`GMT+3`, `+02:00` after a time), an
     abbreviation with one meaning (`UTC`, `EST`, `CEST`), or `بتوقيت مكة`; else None.
     `text` is the line with ASCII digits, `folded` the same line folded (`_fold`)."""
-    found = STATED_OFFSET.search(text)
+    found = _stated_offset(text)
     if found:
-        sign, hours, minutes = (found[1], found[2], found[3]) if found[1] else (
-            found[4], found[5], found[6])
-        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
-        return timezone(-delta if sign in "-−" else delta)
+        delta = timedelta(hours=int(found[2]), minutes=int(found[3] or 0))
+        return timezone(-delta if found[1] in "-−" else delta)
     found = ZONE_WORD.search(text) if _ASCII_CAPITAL.search(text) else None
     if found:
         return timezone(timedelta(hours=ZONE_ABBREVIATIONS[found[1]]))
