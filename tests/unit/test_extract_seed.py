@@ -7,6 +7,7 @@ extraction must produce for the seed page's two articles (`../shared/seed/expect
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from replica.content import MELONI_ARTICLE_ID, SEED_ARTICLE_ID, ReplicaArticle, load_articles
-from replica.render import CANONICAL_BASE_URL, absolute, render_article_page
+from replica.render import CANONICAL_BASE_URL, absolute, render_article_page, update_line
 from workers.extract import extract_article
 from workers.messages import Article
 from workers.sites.aawsat import NOISE_STRINGS
@@ -110,6 +111,17 @@ def test_seed_metadata_fields(seed: Article) -> None:
     assert seed.enrichment == {}  # the enrichment stage fills it (word count included)
     assert len(seed.content_hash) == 64
     assert seed.fetched_at == "2025-11-29T12:00:00+00:00"
+
+
+def test_without_a_modified_date_in_metadata_the_update_line_gives_it() -> None:
+    updated = next(a for a in ARTICLES.values() if update_line(a))
+    html = render_article_page(updated.id, ARTICLES, BASE_URL)
+    html = re.sub(r'"dateModified": "[^"]*", ', "", html)
+    html = re.sub(r'<meta property="article:modified_time"[^>]*>', "", html)
+    assert "dateModified" not in html and "modified_time" not in html
+    article = extract_article(html, url_of(updated), site="aawsat")
+    assert article.updated_at == updated.modified.isoformat()
+    assert article.extraction.warnings == []
 
 
 def test_meloni_matches_expected(meloni: Article) -> None:

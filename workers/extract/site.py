@@ -336,8 +336,10 @@ def read_published(scope: LexborNode, ctx: Context) -> str | None:
 
 
 def read_updated(scope: LexborNode, ctx: Context, published: str | None) -> str | None:
-    line, _selector = first_text(scope, (ctx.rules.update_line,) if ctx.rules.update_line else ())
-    moment = _metadata_moment(ctx.meta.modified, ctx) or _line_moment(line, ctx)
+    """Metadata's ISO date, else the update line (looked for only then)."""
+    moment = _metadata_moment(ctx.meta.modified, ctx)
+    if moment is None and ctx.rules.update_line:
+        moment = _line_moment(first_text(scope, (ctx.rules.update_line,))[0], ctx)
     if moment is None:
         return None
     value = dates.to_iso(moment)
