@@ -43,7 +43,8 @@ def _looks_binary(text: str, data: bytes) -> bool:
     window = data[:SNIFF_CHARS]
     head = text[:SNIFF_CHARS]
     return (count_bytes(window, _BINARY_BYTES) > MAX_CONTROL_SHARE * len(window)
-            or head.count("\ufffd") > MAX_REPLACEMENT_SHARE * len(head))
+            or ("\ufffd" in head  # no counting without one: `in` is a memchr on most heads
+                and head.count("\ufffd") > MAX_REPLACEMENT_SHARE * len(head)))
 
 
 def _page_text(html: str | bytes) -> tuple[str, bytes]:
