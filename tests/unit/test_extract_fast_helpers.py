@@ -200,13 +200,26 @@ card_markup = st.lists(st.sampled_from([
 ]), max_size=12).map("".join)
 
 
-@given(card_markup, st.sampled_from(["play-circle", "play circle", "كلمة"]))
+@given(card_markup, st.sampled_from(["play-circle", "play circle", "كلمة", "play\tcircle",
+                                     "play\u00a0circle"]))
 @settings(max_examples=400)
 def test_has_text_is_the_search_in_the_seen_text(markup: str, needle: str) -> None:
     node = parse_html(f"<html><body><section>{markup}</section></body></html>").css_first(
         "section")
     assert node is not None
     assert has_text(node, needle) == (needle in node_text(node))
+
+
+@given(st.lists(card_markup, min_size=1, max_size=4))
+@settings(max_examples=400)
+def test_a_card_showing_the_label_shows_it_in_its_holder(cards: list[str]) -> None:
+    """`site._videos` looks for the label in each card only when the holder shows it."""
+    markup = "".join(f'<div class="card">{card}</div>' for card in cards)
+    page = parse_html(f"<html><body><section>{markup}</section></body></html>")
+    holder = page.css_first("section")
+    assert holder is not None
+    if any(has_text(card, "play-circle") for card in page.css(".card")):
+        assert has_text(holder, "play-circle")
 
 
 places = st.lists(st.sampled_from(["موسكو", "كييف", " ", "-", "–", "/", "،", ",", "\u200f", "x"]),

@@ -144,7 +144,7 @@ def has_text(node: LexborNode, needle: str) -> bool:
     text (lexbor's, no block spaces) lacks a needle that has no whitespace, unless the raw
     text has every letter of it and an invisible mark or a control that could be splitting
     it (collapsing removes those, and changes nothing else inside a word)."""
-    if any(ch.isspace() for ch in needle):
+    if " " in needle or not needle.isprintable():  # whitespace (every other is unprintable)
         return needle in node_text(node)
     raw = node.text()
     if needle not in raw and (any(ch not in raw for ch in needle) or not has_removable(raw)):

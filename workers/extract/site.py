@@ -124,21 +124,26 @@ CARDS_TAG = "akhbar-cards"  # an element no page has: the cards are read inside 
 class CardFields:
     """The first element each card-relative selector finds, per card (by `mem_id`)."""
 
-    holder_id: int
-    found: dict[str, dict[int, LexborNode]] = field(default_factory=dict)
+    card_ids: frozenset[int]
+    found: dict[str, dict[int | None, LexborNode]] = field(default_factory=dict)
 
     def gather(self, holder: LexborNode, name: str, selector: str) -> None:
         """One query for all the cards: each element found goes to the card holding it."""
-        firsts: dict[int, LexborNode] = {}
+        firsts: dict[int | None, LexborNode] = {}
         for node in select(holder, selector):
             firsts.setdefault(self.card_of(node), node)
         self.found[name] = firsts
 
-    def card_of(self, node: LexborNode) -> int:
-        parent = node.parent
-        while parent is not None and parent.mem_id != self.holder_id:
-            node, parent = parent, parent.parent
-        return node.mem_id
+    def card_of(self, node: LexborNode) -> int | None:
+        """The `mem_id` of the card holding `node` (or being it); None when `node` left the
+        cards (inside a video marker)."""
+        current: LexborNode | None = node
+        while current is not None:
+            found = current.mem_id
+            if found in self.card_ids:
+                return found
+            current = current.parent
+        return None
 
     def get(self, name: str, card: LexborNode) -> LexborNode | None:
         return self.found[name].get(card.mem_id)
@@ -170,14 +175,16 @@ def _card(card: LexborNode, fields: CardFields, has_video: bool, ctx: Context) -
 
 
 def _videos(holder: LexborNode, cards: list[LexborNode], fields: CardFields,
-            rules: CardRules) -> set[int]:
-    """The cards that are videos: marked (the markers leave them: their label would leak into
-    the card's fields), or showing the marker's label where only the text survived."""
-    videos = set()
+            rules: CardRules) -> set[int | None]:
+    """The cards that are videos (by `mem_id`): marked (the markers leave them: their label
+    would leak into the card's fields), or showing the marker's label where only the text
+    survived."""
+    videos: set[int | None] = set()
     for marker in select(holder, rules.video_marker):
         videos.add(fields.card_of(marker))
         detach(marker)
-    if rules.video_label:
+    # a card showing the label shows it in the holder's text too: one look for all the cards
+    if rules.video_label and has_text(holder, rules.video_label):
         videos.update(card.mem_id for card in cards
                       if card.mem_id not in videos and has_text(card, rules.video_label))
     return videos
@@ -195,7 +202,7 @@ def read_related(tree: LexborHTMLParser, doc: LexborNode, ctx: Context) -> list[
     holder = tree.create_node(CARDS_TAG)
     for card in cards:
         holder.insert_child(card, move=True)
-    fields = CardFields(holder.mem_id)
+    fields = CardFields(frozenset(card.mem_id for card in cards))
     videos = _videos(holder, cards, fields, rules)
     for name in ("link", "section", "summary", "image", "caption", "dateline"):
         fields.gather(holder, name, getattr(rules, name))
