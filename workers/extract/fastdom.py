@@ -123,20 +123,21 @@ def value_of(attributes: LexborAttributes, names: Iterable[str]) -> str | None:
 def node_text(node: LexborNode) -> str:
     """The text a reader sees in an element: inline text joined, block edges as spaces
     (`text.element_text` for lxml elements)."""
-    child = node.first_child
-    while child is not None and child.next is None and child.tag != TEXT:
+    parent, child = node, node.first_child  # each property read costs: each is read once
+    while child is not None:
+        if child.next is not None:  # several children: their texts, joined
+            parts: list[str] = []
+            _gather(parent, parts)
+            return collapse_ws("".join(parts))
+        tag = child.tag
+        if tag == TEXT:  # most fields: one run of text
+            return collapse_ws(child.text_content)
+        if tag is None or tag[0] == "-":
+            return ""  # a comment or a doctype: no text
         # an only child (`<div><p>…</p></div>`): a block edge there is an edge of the text,
         # which collapsing drops, so the text is the child's
-        if child.tag is None or child.tag[0] == "-":
-            return ""  # a comment or a doctype: no text
-        child = child.first_child
-    if child is None:
-        return ""
-    if child.next is None:  # most fields: one run of text
-        return collapse_ws(child.text_content)
-    parts: list[str] = []
-    _gather(child.parent or node, parts)
-    return collapse_ws("".join(parts))
+        parent, child = child, child.first_child
+    return ""
 
 
 def has_text(node: LexborNode, needle: str) -> bool:

@@ -176,6 +176,9 @@ class PageMetadata:
 
 DECLARING_TAGS = ("meta", "title", "link", "script")  # every element the metadata comes from
 LD_JSON = "application/ld+json"
+# strict=False: control characters allowed inside strings. Built once: `json.loads(…,
+# strict=False)` builds a decoder and its scanner for every script.
+_LENIENT_JSON = json.JSONDecoder(strict=False)
 
 
 def _declaring(tree: LexborHTMLParser) -> dict[str, list[LexborNode]]:
@@ -225,7 +228,7 @@ def _ld_nodes(scripts: list[str]) -> Iterator[dict[str, Any]]:
     """Every JSON object of the ld+json `scripts`, @graph and lists flattened."""
     for raw in scripts:
         try:
-            data = json.loads(raw, strict=False)
+            data = _LENIENT_JSON.decode(raw)
         except ValueError:
             continue
         yield from _flatten(data)
