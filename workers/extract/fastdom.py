@@ -29,8 +29,7 @@ from workers.extract.text import (
 
 __all__ = [
     "LexborHTMLParser", "LexborNode", "SelectolaxError", "attribute", "detach", "drop",
-    "first", "first_text", "has_text", "lxml_view", "node_lines", "node_text", "parse_html",
-    "select", "text_at", "texts", "value_of",
+    "has_text", "lxml_view", "node_lines", "node_text", "parse_html", "select", "value_of",
 ]
 
 TEXT = "-text"
@@ -60,31 +59,6 @@ def select(scope: LexborNode, selector: str) -> list[LexborNode]:
             seen.add(node.mem_id)
             unique.append(node)
     return unique
-
-
-def first(scope: LexborNode, selector: str) -> LexborNode | None:
-    """The first element `selector` finds in `scope`; None for none or no rule."""
-    return scope.css_first(selector) if selector else None
-
-
-def first_text(scope: LexborNode, selectors: Iterable[str]) -> tuple[str, str | None]:
-    """(text, selector) of the first selector that finds non-empty text; ("", None) if none."""
-    for selector in selectors:
-        for found in scope.css(selector):
-            text = node_text(found)
-            if text:
-                return text, selector
-    return "", None
-
-
-def text_at(scope: LexborNode, selector: str) -> str:
-    """The text of the first element `selector` finds; "" for none or no rule."""
-    found = first(scope, selector)
-    return node_text(found) if found is not None else ""
-
-
-def texts(scope: LexborNode, selector: str) -> list[str]:
-    return [t for t in map(node_text, select(scope, selector)) if t]
 
 
 def detach(node: LexborNode) -> LexborNode:

@@ -31,15 +31,11 @@ from workers.extract.fastdom import (
     attribute,
     detach,
     drop,
-    first,
-    first_text,
     has_text,
     lxml_view,
     node_lines,
     node_text,
     select,
-    text_at,
-    texts,
 )
 from workers.extract.generic import (
     MIN_WORDS_WITHOUT_METADATA,
@@ -48,6 +44,7 @@ from workers.extract.generic import (
     fallback_title,
     section_from_breadcrumbs,
 )
+from workers.extract.grouped import Selected, select_each
 from workers.extract.metadata import PageMetadata
 from workers.extract.text import (
     Noise,
@@ -118,6 +115,7 @@ def _first_article(doc: LexborNode, rules: SiteRules) -> LexborNode | None:
 
 
 CARDS_TAG = "akhbar-cards"  # an element no page has: the cards are read inside it, together
+CARD_FIELDS = ("link", "section", "summary", "image", "caption", "dateline")
 
 
 @dataclass
@@ -127,12 +125,15 @@ class CardFields:
     card_ids: frozenset[int]
     found: dict[str, dict[int | None, LexborNode]] = field(default_factory=dict)
 
-    def gather(self, holder: LexborNode, name: str, selector: str) -> None:
-        """One query for all the cards: each element found goes to the card holding it."""
-        firsts: dict[int | None, LexborNode] = {}
-        for node in select(holder, selector):
-            firsts.setdefault(self.card_of(node), node)
-        self.found[name] = firsts
+    def gather(self, holder: LexborNode, selectors: dict[str, str]) -> None:
+        """Each field's elements among all the cards (those of different tags found by one
+        query, `grouped`): each goes to the card holding it."""
+        found = select_each(holder, tuple(selectors.values()))
+        for name, selector in selectors.items():
+            firsts: dict[int | None, LexborNode] = {}
+            for node in found.get(selector, ()):
+                firsts.setdefault(self.card_of(node), node)
+            self.found[name] = firsts
 
     def card_of(self, node: LexborNode) -> int | None:
         """The `mem_id` of the card holding `node` (or being it); None when `node` left the
@@ -145,32 +146,34 @@ class CardFields:
             current = current.parent
         return None
 
-    def get(self, name: str, card: LexborNode) -> LexborNode | None:
-        return self.found[name].get(card.mem_id)
+    def get(self, name: str, card_id: int) -> LexborNode | None:
+        return self.found[name].get(card_id)
 
-    def text(self, name: str, card: LexborNode) -> str:
-        node = self.get(name, card)
+    def text(self, name: str, card_id: int) -> str:
+        node = self.get(name, card_id)
         return node_text(node) if node is not None else ""
 
 
-def _card_image(card: LexborNode, fields: CardFields, ctx: Context) -> Image:
-    img = fields.get("image", card)
-    caption_text = fields.text("caption", card) or collapse_ws(attribute(img, ("alt", "title")))
+def _card_image(card_id: int, fields: CardFields, ctx: Context) -> Image:
+    img = fields.get("image", card_id)
+    caption_text = (fields.text("caption", card_id)
+                    or collapse_ws(attribute(img, ("alt", "title"))))
     caption, credit = split_caption_credit(ctx.clean(caption_text))
     src = attribute(img, ("src", "data-src"))
     return Image(url=absolute(ctx.url, src), caption=caption, credit=credit)
 
 
-def _card(card: LexborNode, fields: CardFields, has_video: bool, ctx: Context) -> Related:
-    link = fields.get("link", card)
+def _card(card_id: int, fields: CardFields, has_video: bool, ctx: Context) -> Related:
+    """The card whose `mem_id` is `card_id` (read once: a lexbor property costs)."""
+    link = fields.get("link", card_id)
     return Related(
         url=absolute(ctx.url, attribute(link, ("href",))),
         title=ctx.clean(node_text(link) if link is not None else "") or None,
-        section=ctx.clean(fields.text("section", card)) or None,
-        summary=ctx.clean(fields.text("summary", card)) or None,
-        image=_card_image(card, fields, ctx),
+        section=ctx.clean(fields.text("section", card_id)) or None,
+        summary=ctx.clean(fields.text("summary", card_id)) or None,
+        image=_card_image(card_id, fields, ctx),
         has_video=has_video,
-        dateline=parse_dateline(ctx.clean(fields.text("dateline", card))),
+        dateline=parse_dateline(ctx.clean(fields.text("dateline", card_id))),
     )
 
 
@@ -202,11 +205,11 @@ def read_related(tree: LexborHTMLParser, doc: LexborNode, ctx: Context) -> list[
     holder = tree.create_node(CARDS_TAG)
     for card in cards:
         holder.insert_child(card, move=True)
-    fields = CardFields(frozenset(card.mem_id for card in cards))
+    ids = [card.mem_id for card in cards]
+    fields = CardFields(frozenset(ids))
     videos = _videos(holder, cards, fields, rules)
-    for name in ("link", "section", "summary", "image", "caption", "dateline"):
-        fields.gather(holder, name, getattr(rules, name))
-    related = [_card(card, fields, card.mem_id in videos, ctx) for card in cards]
+    fields.gather(holder, {name: getattr(rules, name) for name in CARD_FIELDS})
+    related = [_card(card_id, fields, card_id in videos, ctx) for card_id in ids]
     return [c for c in related if c.url or c.title]
 
 
@@ -221,15 +224,15 @@ def read_next_article_url(doc: LexborNode, ctx: Context) -> str | None:
 # --- the article's own fields -------------------------------------------------------------------
 
 
-def read_title(scope: LexborNode, ctx: Context) -> str:
-    title, _selector = first_text(scope, ctx.rules.headline)
+def read_title(fields: Selected, ctx: Context) -> str:
+    title, _selector = fields.first_text(ctx.rules.headline)
     title = ctx.clean(title)
     if title:
         return title
     ctx.drift("title", ctx.rules.headline[0])
     candidates = (
         ("metadata", ctx.meta.title),
-        ("the page's <h1>", text_at(scope, SCOPE_HEADLINE)),
+        ("the page's <h1>", fields.text_at(SCOPE_HEADLINE)),
         ("the page's <title>", fallback_title(ctx.meta)),
     )
     for source, candidate in candidates:
@@ -261,9 +264,9 @@ def read_body(scope: LexborNode, ctx: Context) -> list[str]:
     return body
 
 
-def read_lead_image(scope: LexborNode, ctx: Context) -> Image:
-    img = first(scope, ctx.rules.lead_image)
-    caption_text, _selector = first_text(scope, ctx.rules.lead_caption)
+def read_lead_image(fields: Selected, ctx: Context) -> Image:
+    img = fields.first(ctx.rules.lead_image)
+    caption_text, _selector = fields.first_text(ctx.rules.lead_caption)
     if not caption_text and img is not None:
         caption_text = collapse_ws(attribute(img, ("alt", "title")))
     caption, credit = split_caption_credit(ctx.clean(caption_text))
@@ -275,10 +278,10 @@ def read_lead_image(scope: LexborNode, ctx: Context) -> Image:
     return Image(url=src, caption=caption, credit=credit)
 
 
-def _list_field(scope: LexborNode, selector: str, what: str,
+def _list_field(fields: Selected, selector: str, what: str,
                 from_meta: Callable[[], list[str]], ctx: Context) -> list[str]:
     """A list field by its rule, else from metadata (worked out only then)."""
-    found = [ctx.clean(t) for t in texts(scope, selector)] if selector else []
+    found = [ctx.clean(t) for t in fields.texts(selector)]
     if found:
         return unique(found)
     cleaned = unique(map(ctx.clean, from_meta()))
@@ -287,12 +290,12 @@ def _list_field(scope: LexborNode, selector: str, what: str,
     return cleaned
 
 
-def read_authors(scope: LexborNode, ctx: Context) -> list[str]:
-    return _list_field(scope, ctx.rules.author, "authors", lambda: ctx.meta.authors, ctx)
+def read_authors(fields: Selected, ctx: Context) -> list[str]:
+    return _list_field(fields, ctx.rules.author, "authors", lambda: ctx.meta.authors, ctx)
 
 
-def read_tags(scope: LexborNode, ctx: Context) -> list[str]:
-    return _list_field(scope, ctx.rules.tags, "tags", lambda: ctx.meta.tags, ctx)
+def read_tags(fields: Selected, ctx: Context) -> list[str]:
+    return _list_field(fields, ctx.rules.tags, "tags", lambda: ctx.meta.tags, ctx)
 
 
 def read_crumbs(doc: LexborNode, ctx: Context) -> list[str]:
@@ -300,7 +303,7 @@ def read_crumbs(doc: LexborNode, ctx: Context) -> list[str]:
     from the page while the article is still in it."""
     if ctx.meta.section:
         return []
-    return ctx.meta.breadcrumbs or texts(doc, ctx.rules.breadcrumbs)
+    return ctx.meta.breadcrumbs or Selected(doc).texts(ctx.rules.breadcrumbs)
 
 
 def read_section(crumbs: list[str], ctx: Context, title: str) -> str | None:
@@ -327,10 +330,10 @@ def _line_moment(line: str, ctx: Context) -> datetime | None:
     return moment
 
 
-def read_published(scope: LexborNode, ctx: Context) -> str | None:
+def read_published(fields: Selected, ctx: Context) -> str | None:
     """Metadata's ISO date when present (exact, with its offset); the publish line is the
     site rule, read always: its absence is drift, a disagreement is reported."""
-    line, _selector = first_text(scope, ctx.rules.publish_line)
+    line, _selector = fields.first_text(ctx.rules.publish_line)
     from_meta = _metadata_moment(ctx.meta.published, ctx)
     from_line = _line_moment(line, ctx)
     if not line and ctx.rules.publish_line:
@@ -342,11 +345,11 @@ def read_published(scope: LexborNode, ctx: Context) -> str | None:
     return dates.to_iso(chosen) if chosen else None
 
 
-def read_updated(scope: LexborNode, ctx: Context, published: str | None) -> str | None:
+def read_updated(fields: Selected, ctx: Context, published: str | None) -> str | None:
     """Metadata's ISO date, else the update line (looked for only then)."""
     moment = _metadata_moment(ctx.meta.modified, ctx)
     if moment is None and ctx.rules.update_line:
-        moment = _line_moment(first_text(scope, (ctx.rules.update_line,))[0], ctx)
+        moment = _line_moment(fields.first_text((ctx.rules.update_line,))[0], ctx)
     if moment is None:
         return None
     value = dates.to_iso(moment)
@@ -363,9 +366,11 @@ def _listing_links(doc: LexborNode, rules: SiteRules) -> int:
 def refuse_non_article(doc: LexborNode, scope: LexborNode | None, ctx: Context) -> None:
     """Raise NotAnArticle for an error page or a listing: no headline and no body by the rules
     and a page that does not call itself an article (nor has an article's URL and text)."""
-    if (ctx.meta.is_article or first_text(scope or doc, ctx.rules.headline)[0]
-            or first(scope or doc, ctx.rules.body) is not None):
+    if ctx.meta.is_article:
         return  # the page's word first: it spares two queries on most pages
+    found = Selected(scope or doc)
+    if found.first_text(ctx.rules.headline)[0] or found.first(ctx.rules.body) is not None:
+        return
     page_title = ctx.meta.page_title or ""
     marker = next((m for m in ctx.rules.error_page_markers if m in page_title), None)
     if marker:
@@ -430,16 +435,22 @@ def extract_site(tree: LexborHTMLParser, url: str, rules: SiteRules,
         article = _first_article(doc, rules)
     crumbs = read_crumbs(doc, ctx)
     scope = detach(article) if article is not None else doc
-    title = read_title(scope, ctx)
-    published = read_published(scope, ctx)
+    # the fields read before the body's drop; those of different tags are found together
+    fields = Selected(scope, (*rules.headline[:1], rules.subtitle, rules.lead_image,
+                              *rules.lead_caption[:1]))
+    title = read_title(fields, ctx)
+    published = read_published(fields, ctx)
+    subtitle = ctx.clean(fields.text_at(rules.subtitle)) or None
+    authors = read_authors(fields, ctx)
+    updated = read_updated(fields, ctx, published)
+    lead_image = read_lead_image(fields, ctx)
+    body = read_body(scope, ctx)  # drops what the rules drop from the body: asked afresh after
     extracted = Article(
         url=url, canonical_url=meta.canonical or meta.og_url or url, site=rules.name,
-        title=title, subtitle=ctx.clean(text_at(scope, rules.subtitle)) or None,
-        section=read_section(crumbs, ctx, title), authors=read_authors(scope, ctx),
-        published_at=published, updated_at=read_updated(scope, ctx, published),
-        lead_image=read_lead_image(scope, ctx), body=read_body(scope, ctx),
-        tags=read_tags(scope, ctx), related=related, next_article_url=next_url,
-        extraction=_extraction(ctx),
+        title=title, subtitle=subtitle, section=read_section(crumbs, ctx, title),
+        authors=authors, published_at=published, updated_at=updated, lead_image=lead_image,
+        body=body, tags=read_tags(Selected(scope), ctx), related=related,
+        next_article_url=next_url, extraction=_extraction(ctx),
     )
     if not extracted.title and not extracted.body:
         raise NotAnArticle("no headline and no body, by the rules or from metadata")
