@@ -222,6 +222,38 @@ def test_a_card_showing_the_label_shows_it_in_its_holder(cards: list[str]) -> No
         assert has_text(holder, "play-circle")
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("شويغو في بيونغ يانغ ( أ.ب )", ("شويغو في بيونغ يانغ", "أ.ب")),
+    ("يفترشون ارصفة المحطات(رويترز)", ("يفترشون ارصفة المحطات", "رويترز")),
+    ("  صورة   (  أ ف ب  ) ", ("صورة", "أ ف ب")),
+    ("ذكرى ( )", ("ذكرى ( )", None)),
+])
+def test_caption_and_credit_are_trimmed(text: str, expected: tuple[str, str | None]) -> None:
+    assert split_caption_credit(text) == expected
+
+
+datelines = st.lists(st.sampled_from([
+    "«", "»", "(", ")", " ", "  ", "\u00a0", "\u200f", "-", ":", "الشرق الأوسط", "موسكو", "لندن",
+    "،", "/", "x",
+]), max_size=10).map("".join)
+
+
+@given(datelines)
+@settings(max_examples=800)
+def test_a_dateline_source_is_the_collapsed_part_the_pattern_found(text: str) -> None:
+    """parse_dateline no longer collapses the source it finds: a part of the collapsed line
+    that the patterns trim is collapsed already."""
+    collapsed = collapse_ws(text)
+    expected = None
+    for pattern in (text_module._DATELINE_SOURCE_FIRST, text_module._DATELINE_PLACE_FIRST,
+                    text_module._DATELINE_BARE):
+        found = pattern.search(collapsed) if ("(" in collapsed or "«" in collapsed) else None
+        if found:
+            expected = collapse_ws(found["source"]) or None
+            break
+    assert parse_dateline(text).source == expected
+
+
 places = st.lists(st.sampled_from(["موسكو", "كييف", " ", "-", "–", "/", "،", ",", "\u200f", "x"]),
                   max_size=8).map("".join)
 

@@ -45,7 +45,7 @@ _DATELINE_PLACE_FIRST = re.compile(
 )
 _DATELINE_BARE = re.compile(r"^(?P<source>[^«»()]+?)\s*\(\s*(?P<place>[^)]*?)\s*\)$")
 _PLACE_SEPARATOR = re.compile(r"\s*([-–/،,])\s*")
-_PLACE_SEPARATORS = "-–/،,"
+_PLACE_SEPARATORS_FOUND = re.compile("[-–/،,]")
 BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
     "figcaption", "section", "article", "blockquote", "table", "tr", "td", "th", "header",
@@ -140,10 +140,11 @@ def split_caption_credit(text: str | None) -> tuple[str | None, str | None]:
     found = trailing_parenthesis(text)
     if not found:
         return text, None
-    caption, credit = found[0], collapse_ws(found[1])
+    # parts of a collapsed text: its only whitespace is single spaces, stripping collapses them
+    caption, credit = found[0], found[1].strip()
     if not credit or len(credit.split()) > _MAX_CREDIT_WORDS or _NOT_A_CREDIT.match(credit):
         return text, None
-    return collapse_ws(caption) or None, credit
+    return caption.strip() or None, credit
 
 
 def trailing_parenthesis(text: str) -> tuple[str, str] | None:
@@ -158,7 +159,7 @@ def trailing_parenthesis(text: str) -> tuple[str, str] | None:
 
 
 def _tidy_place(place: str) -> str | None:
-    if not any(separator in place for separator in _PLACE_SEPARATORS):
+    if not _PLACE_SEPARATORS_FOUND.search(place):
         return collapse_ws(place) or None
     place = _PLACE_SEPARATOR.sub(lambda m: f" {m[1]} " if m[1] in "-–/" else f"{m[1]} ", place)
     return collapse_ws(place) or None
@@ -175,9 +176,8 @@ def parse_dateline(text: str | None) -> Dateline:
         return Dateline()
     for pattern in (_DATELINE_SOURCE_FIRST, _DATELINE_PLACE_FIRST, _DATELINE_BARE):
         found = pattern.search(text)
-        if found:
-            return Dateline(source=collapse_ws(found["source"]) or None,
-                            place=_tidy_place(found["place"]))
+        if found:  # the source is collapsed: a part of `text` the pattern trims
+            return Dateline(source=found["source"] or None, place=_tidy_place(found["place"]))
     return Dateline()
 
 
