@@ -30,7 +30,6 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 _NON_ASCII_DIGIT = re.compile("[٠-٩۰-۹]")
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _ALEF_MAP = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": " "}
-_ALEF_FORMS = re.compile(f"[{''.join(_ALEF_MAP)}]")
 _SPACES = re.compile(r"\s+")
 _SPACE_RUNS = re.compile("  +")
 
@@ -101,7 +100,9 @@ GREGORIAN_DATE = re.compile(
 HIJRI_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\s*({_HIJ})\s*(\d{{4}})")
 # an offset a line states: "GMT+3", "UTC+03:00", or right after a time ("17:32+03:00")
 NAMED_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)")
-TIME_OFFSET = re.compile(r"(?<=\d\d:\d\d)(?::\d\d(?:\.\d+)?)?([+\-−])(\d{2}):?(\d{2})(?!\d)")
+# from the minutes' colon, a literal the pattern engine skips to (the hour's digits before it
+# are checked apart: a lookbehind first is tried at every character)
+_FROM_MINUTES = re.compile(r":\d\d(?::\d\d(?:\.\d+)?)?([+\-−])(\d{2}):?(\d{2})(?!\d)")
 ZONE_WORD = re.compile(rf"\b({'|'.join(ZONE_ABBREVIATIONS)})\b")
 ARABIC_ZONE = re.compile(rf"بتوقيت\s+({'|'.join(sorted(ARABIC_ZONES, key=len, reverse=True))})")
 URL_DATE = re.compile(
@@ -120,8 +121,7 @@ ENGLISH_HIJRI_DATE = re.compile(
 )
 ENGLISH_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?")
 UTC_MARK = re.compile(r"غرينتش|غرينيتش|\b(?:GMT|UTC)\b")
-# Cheap searches that rule out a costlier one: most date lines name no zone at all.
-_UTC_HINTS = re.compile("غرين|GMT|UTC")
+# A cheap search that rules out a costlier one: most date lines name no zone at all.
 _ASCII_CAPITAL = re.compile("[A-Z]")  # every one of ZONE_ABBREVIATIONS has one
 
 
@@ -147,7 +147,10 @@ def _fold(text: str) -> str:
 def _fold_letters(text: str) -> str:
     """`_fold` for a text whose digits are ASCII already."""
     if not text.isascii():
-        text = _ALEF_FORMS.sub(lambda m: _ALEF_MAP[m[0]], _DIACRITICS.sub("", text))
+        text = _DIACRITICS.sub("", text)
+        for form, bare in _ALEF_MAP.items():  # a replace a form present: no call per match
+            if form in text:
+                text = text.replace(form, bare)
     if text.isprintable():  # its only whitespace is the space (every other is unprintable)
         # a pattern with a literal prefix: ~3× faster than `\s+`, which tests every character
         return _SPACE_RUNS.sub(" ", text) if "  " in text else text
@@ -263,10 +266,21 @@ def _clock(text: str) -> time | None:
     return time(hour, minute, second)
 
 
+def _time_offset(text: str) -> re.Match[str] | None:
+    """The first offset right after a time (`17:32+03:00`, `17:32:05.1-0400`)."""
+    start = 0
+    while (found := _FROM_MINUTES.search(text, start)) is not None:
+        colon = found.start()
+        if colon >= 2 and text[colon - 2:colon].isdecimal():  # the hour's `\d\d`
+            return found
+        start = colon + 1
+    return None
+
+
 def _stated_offset(text: str) -> re.Match[str] | None:
     """The first offset the line states, named (`GMT+3`) or right after a time; the named
     one is looked for only in lines that name one (its word boundary is tested everywhere)."""
-    found = TIME_OFFSET.search(text)
+    found = _time_offset(text)
     if "GMT" in text or "UTC" in text:
         named = NAMED_OFFSET.search(text)
         if named and (found is None or named.start() < found.start()):
@@ -311,7 +325,8 @@ def parse_printed_date(text: str, tz: tzinfo = RIYADH,
     day = _gregorian(folded, month_first) or _hijri(folded)  # the Hijri date only if need be
     if day is None:
         return None
-    if _UTC_HINTS.search(text) and UTC_MARK.search(text):  # "بتوقيت غرينتش", "GMT"
+    # "بتوقيت غرينتش", "GMT": `in` first (the pattern's alternation is tried at every character)
+    if ("غرين" in text or "GMT" in text or "UTC" in text) and UTC_MARK.search(text):
         tz = UTC
     tz = stated_zone(digits, folded) or tz
     clock = _english_clock(folded) or _clock(folded)
