@@ -4,7 +4,7 @@ metadata ISO dates, to ISO 8601 with an offset."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import example, given, settings
@@ -145,3 +145,10 @@ def test_the_first_stated_offset_is_the_one_pattern_s(text: str) -> None:
     if found and expected:
         want = expected.groups()[:3] if expected[1] else expected.groups()[3:]
         assert found.groups() == want
+
+
+@given(st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=3)),
+                                               timezone(timedelta(hours=-5, minutes=-30))])))
+@settings(max_examples=300)
+def test_iso_is_to_the_second_with_the_offset(moment: datetime) -> None:
+    assert to_iso(moment) == moment.isoformat(timespec="seconds")

@@ -19,6 +19,7 @@ from workers.extract.fastdom import has_text, node_text, parse_html
 from workers.extract.text import (
     Noise,
     collapse_ws,
+    is_printable,
     noise_pattern,
     parse_dateline,
     remove_controls,
@@ -230,6 +231,12 @@ def test_a_card_showing_the_label_shows_it_in_its_holder(cards: list[str]) -> No
 ])
 def test_caption_and_credit_are_trimmed(text: str, expected: tuple[str, str | None]) -> None:
     assert split_caption_credit(text) == expected
+
+
+@given(st.text(alphabet=st.sampled_from(CONTROLS + "az%/ \u00a0\u200fé\x80كلمة"), max_size=40))
+@settings(max_examples=800)
+def test_is_printable_is_isprintable(text: str) -> None:
+    assert is_printable(text) == text.isprintable()
 
 
 datelines = st.lists(st.sampled_from([

@@ -4,11 +4,12 @@ which every extractor uses. The site rules read the page with `fastdom` instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector, SelectorList
 
-from workers.extract.text import element_text, remove_controls
+from workers.extract.text import element_text, is_printable, remove_controls
 
 _HTTP = ("http", "https")
 _DOT_SEGMENTS = (".", "..")
@@ -45,7 +46,7 @@ def absolute(base: str, href: str | None) -> str | None:
     """`href` resolved on `base`; None for no link, a script or data link, or a URL that
     cannot be read (`http://[` : one broken link must not cost the page its article)."""
     href = href or ""
-    printable = href.isprintable()  # most links are: one pass for both checks
+    printable = is_printable(href)  # most links are: one pass for both checks
     href = (href if printable else remove_controls(href)).strip()  # as the page's text lost them
     if not href or href.startswith(("javascript:", "data:", "mailto:")):
         return None
@@ -65,9 +66,9 @@ def join_url(base: str, href: str, printable: bool = False) -> str:
     the caller knows `href` is (`str.isprintable`, a pass over a long link)."""
     if not base or ";" in href:
         return urljoin(base, href)
-    scheme = urlsplit(base).scheme  # cached by urllib: one base for all of a page's links
+    scheme, origin = _origin(base)  # one base for all of a page's links
     if scheme in _HTTP and _kept_as_is(href, printable):
-        return href if href[0] != "/" else f"{scheme}://{urlsplit(base).netloc}{href}"
+        return href if href[0] != "/" else origin + href
     parts = urlsplit(href)
     if parts.scheme and parts.scheme != scheme:
         return href  # what urljoin returns for another scheme
@@ -78,6 +79,13 @@ def join_url(base: str, href: str, printable: bool = False) -> str:
     if parts.path[:1] != "/" or any(s in _DOT_SEGMENTS for s in parts.path.split("/")):
         return urljoin(base, href)
     return urlunsplit((scheme, urlsplit(base).netloc, parts.path, parts.query, parts.fragment))
+
+
+@lru_cache(maxsize=64)
+def _origin(base: str) -> tuple[str, str]:
+    """(scheme, `scheme://host`) of a page's URL."""
+    parts = urlsplit(base)
+    return parts.scheme, f"{parts.scheme}://{parts.netloc}"
 
 
 def _kept_as_is(href: str, printable: bool) -> bool:
@@ -91,6 +99,6 @@ def _kept_as_is(href: str, printable: bool) -> bool:
     elif not href.startswith(("http://", "https://")) or href.partition("://")[2][:1] in (
             "", "/", "?", "#"):
         return False  # not http(s), or no host: urljoin takes the page's
-    return (href.isascii() and (printable or href.isprintable()) and "[" not in href
+    return (href.isascii() and (printable or is_printable(href)) and "[" not in href
             and "]" not in href and "/." not in href and "?#" not in href
             and href[-1] not in "?#")

@@ -26,6 +26,7 @@ from workers.messages import Dateline
 _CONTROLS = "\x00-\x08\x0b\x0e-\x1f\x7f"
 _CONTROL_CHARS = re.compile(f"[{_CONTROLS}]")
 _CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x0D), *range(0x0E, 0x20), 0x7F])  # and FF
+_ASCII_CONTROLS = bytes([*range(0x20), 0x7F])  # every ASCII character str.isprintable refuses
 # Removed before whitespace is collapsed: invisible marks and the controls.
 _INVISIBLE = re.compile(
     f"[{_CONTROLS}\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
@@ -80,6 +81,15 @@ def utf8(text: str) -> bytes:
 def count_bytes(data: bytes, which: bytes) -> int:
     """How many of the bytes `which` are in `data` (one C pass, no search)."""
     return len(data) - len(data.translate(None, which))
+
+
+def is_printable(text: str) -> bool:
+    """`str.isprintable()`, ~2× faster on ASCII text (a percent-encoded link): its bytes are
+    searched for controls in one C pass instead of a character-database lookup per character."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return not count_bytes(data, _ASCII_CONTROLS)
+    return text.isprintable()
 
 
 def remove_controls(text: str, encoded: bytes | None = None) -> str:
