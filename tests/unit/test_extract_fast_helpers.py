@@ -21,9 +21,11 @@ from workers.extract.text import (
     collapse_ws,
     is_printable,
     noise_pattern,
+    parse_collapsed_dateline,
     parse_dateline,
     remove_controls,
     split_caption_credit,
+    split_collapsed_caption,
     trailing_parenthesis,
     word_count,
 )
@@ -57,6 +59,17 @@ texts = st.text(alphabet=st.sampled_from(TRICKY), max_size=80) | st.text(max_siz
 @settings(max_examples=600)
 def test_collapse_ws_is_the_substitution(text: str) -> None:
     assert collapse_ws(text) == reference_collapse(text)
+
+
+@given(texts | st.text(alphabet=st.sampled_from("أ.ب() «»الشرق موسكو-،,/"), max_size=40))
+@settings(max_examples=400)
+def test_the_site_path_s_caption_and_dateline_readers_skip_only_the_collapse(text: str) -> None:
+    """The site path hands these readers collapsed text; collapsing it again changes nothing,
+    so they skip it."""
+    collapsed = collapse_ws(text)
+    assert collapse_ws(collapsed) == collapsed
+    assert split_collapsed_caption(collapsed) == split_caption_credit(text)
+    assert parse_collapsed_dateline(collapsed) == parse_dateline(text)
 
 
 def test_collapse_of_nothing() -> None:

@@ -121,7 +121,7 @@ def has_text(node: LexborNode, needle: str) -> bool:
     it (collapsing removes those, and changes nothing else inside a word)."""
     if " " in needle or not needle.isprintable():  # whitespace (every other is unprintable)
         return needle in node_text(node)
-    raw = node.text()
+    raw = node.text_lexbor()  # lexbor's textContent: the same text as `text()`, built in C
     if needle not in raw and (_lacks_a_letter(raw, needle) or not has_removable(raw)):
         return False  # removing marks cannot bring back a letter the text lacks
     return needle in node_text(node)

@@ -216,15 +216,16 @@ def _page_title(titles: list[LexborNode]) -> str | None:
 def _canonical(links: list[LexborNode]) -> str | None:
     """The href of the first <link rel="canonical" href=…> (exactly: CSS ignores case)."""
     for link in links:
-        attributes = link.attrs
+        attributes = link.attributes  # a copy: cheaper than `attrs` asked for a missing one
         if attributes.get("rel") == "canonical" and "href" in attributes:
-            return attributes.get("href") or ""
+            return attributes["href"] or ""
     return None
 
 
 def _ld_scripts(scripts: list[LexborNode]) -> list[str]:
     """The text of every <script type="application/ld+json"> (exactly)."""
-    return [s.text(deep=False) for s in scripts if s.attrs.get("type") == LD_JSON]
+    # `attributes` (a copy of them all) costs less than `attrs` asked for a missing one
+    return [s.text(deep=False) for s in scripts if s.attributes.get("type") == LD_JSON]
 
 
 def _html_lang(tree: LexborHTMLParser) -> str | None:

@@ -49,8 +49,8 @@ from workers.extract.metadata import PageMetadata
 from workers.extract.text import (
     Noise,
     collapse_ws,
-    parse_dateline,
-    split_caption_credit,
+    parse_collapsed_dateline,
+    split_collapsed_caption,
     unique,
     word_count,
 )
@@ -158,7 +158,7 @@ def _card_image(card_id: int, fields: CardFields, ctx: Context) -> Image:
     img = fields.get("image", card_id)
     caption_text = (fields.text("caption", card_id)
                     or collapse_ws(attribute(img, ("alt", "title"))))
-    caption, credit = split_caption_credit(ctx.clean(caption_text))
+    caption, credit = split_collapsed_caption(ctx.clean(caption_text))
     src = attribute(img, ("src", "data-src"))
     return Image(url=absolute(ctx.url, src), caption=caption, credit=credit)
 
@@ -173,7 +173,7 @@ def _card(card_id: int, fields: CardFields, has_video: bool, ctx: Context) -> Re
         summary=ctx.clean(fields.text("summary", card_id)) or None,
         image=_card_image(card_id, fields, ctx),
         has_video=has_video,
-        dateline=parse_dateline(ctx.clean(fields.text("dateline", card_id))),
+        dateline=parse_collapsed_dateline(ctx.clean(fields.text("dateline", card_id))),
     )
 
 
@@ -269,7 +269,7 @@ def read_lead_image(fields: Selected, ctx: Context) -> Image:
     caption_text, _selector = fields.first_text(ctx.rules.lead_caption)
     if not caption_text and img is not None:
         caption_text = collapse_ws(attribute(img, ("alt", "title")))
-    caption, credit = split_caption_credit(ctx.clean(caption_text))
+    caption, credit = split_collapsed_caption(ctx.clean(caption_text))
     src = absolute(ctx.url, attribute(img, ("src", "data-src")))
     if src is None and ctx.meta.image_url:
         if ctx.rules.lead_image:

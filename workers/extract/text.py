@@ -144,7 +144,11 @@ def split_caption_credit(text: str | None) -> tuple[str | None, str | None]:
     The credit is a short parenthesis at the very end, spaced or glued to the last word
     («…بالمسيرات(رويترز)»); a month's second name «(حزيران)» or a year is not a credit.
     """
-    text = collapse_ws(text)
+    return split_collapsed_caption(collapse_ws(text))
+
+
+def split_collapsed_caption(text: str) -> tuple[str | None, str | None]:
+    """`split_caption_credit` of a collapsed text (the site path's, cleaned of its noise)."""
     if not text:
         return None, None
     found = trailing_parenthesis(text)
@@ -181,7 +185,11 @@ def parse_dateline(text: str | None) -> Dateline:
     Two places stay one string (`كييف - موسكو`); the print form `لندن: «الشرق الأوسط»`
     and a source without guillemets are read too. Anything else: place None, source None.
     """
-    text = collapse_ws(text)
+    return parse_collapsed_dateline(collapse_ws(text))
+
+
+def parse_collapsed_dateline(text: str) -> Dateline:
+    """`parse_dateline` of a collapsed text (the site path's, cleaned of its noise)."""
     if not text or ("(" not in text and "«" not in text):  # every form has one of them
         return Dateline()
     for pattern in (_DATELINE_SOURCE_FIRST, _DATELINE_PLACE_FIRST, _DATELINE_BARE):
