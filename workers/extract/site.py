@@ -246,8 +246,13 @@ def read_title(fields: Selected, ctx: Context) -> str:
 
 def _rule_paragraphs(scope: LexborNode, ctx: Context) -> list[str]:
     drop(scope, ctx.rules.body_drop)
-    lines = (line for p in select(scope, ctx.rules.body) for line in node_lines(p))
-    return [c for c in map(ctx.clean, lines) if c]
+    paragraphs = []
+    for paragraph in select(scope, ctx.rules.body):
+        for line in node_lines(paragraph):  # (loops: a generator per page cost more)
+            cleaned = ctx.clean(line)
+            if cleaned:
+                paragraphs.append(cleaned)
+    return paragraphs
 
 
 def read_body(scope: LexborNode, ctx: Context) -> list[str]:
@@ -411,9 +416,10 @@ def _page_root(tree: LexborHTMLParser) -> LexborNode:
 
 def _in_page(node: LexborNode, doc: LexborNode) -> bool:
     """Is `node` still in the page `doc` (not taken out with the related cards)?"""
+    doc_id = doc.mem_id  # read once: each lexbor property read costs
     ancestor: LexborNode | None = node
     while ancestor is not None:
-        if ancestor.mem_id == doc.mem_id:
+        if ancestor.mem_id == doc_id:
             return True
         ancestor = ancestor.parent
     return False
