@@ -39,12 +39,22 @@ class Declarations:
 
     base: str = ""  # the page's URL: relative URLs resolve on it
     metas: list[LexborNode] = field(default_factory=list)  # the <meta> elements
-    page_title: str | None = None
+    titles: list[LexborNode] = field(default_factory=list)  # the <title> elements
     canonical: str | None = None
-    html_lang: str | None = None
+    root: LexborNode | None = None  # the document element (its lang)
     article: dict[str, Any] = field(default_factory=dict)  # the first JSON-LD article
     crumb_lists: list[dict[str, Any]] = field(default_factory=list)
     ld_types: set[str] = field(default_factory=set)
+
+    # read when first needed: the site rules rarely need the <title> or <html lang>
+
+    @cached_property
+    def page_title(self) -> str | None:
+        return _page_title(self.titles)
+
+    @cached_property
+    def html_lang(self) -> str | None:
+        return _html_lang(self.root)
 
     @cached_property
     def tags(self) -> dict[str, list[str]]:
@@ -228,9 +238,8 @@ def _ld_scripts(scripts: list[LexborNode]) -> list[str]:
     return [s.text(deep=False) for s in scripts if s.attributes.get("type") == LD_JSON]
 
 
-def _html_lang(tree: LexborHTMLParser) -> str | None:
-    root = tree.root
-    return root.attrs.get("lang") if root is not None and root.tag == "html" else None
+def _html_lang(root: LexborNode | None) -> str | None:
+    return root.attributes.get("lang") if root is not None and root.tag == "html" else None
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
@@ -335,8 +344,7 @@ def _read_json_ld(scripts: list[str], declared: Declarations) -> None:
 def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
     """The page's metadata; relative URLs made absolute against `url`."""
     found = _declaring(tree)
-    declared = Declarations(base=url, metas=found["meta"],
-                            page_title=_page_title(found["title"]),
-                            canonical=_canonical(found["link"]), html_lang=_html_lang(tree))
+    declared = Declarations(base=url, metas=found["meta"], titles=found["title"],
+                            canonical=_canonical(found["link"]), root=tree.root)
     _read_json_ld(_ld_scripts(found["script"]), declared)
     return PageMetadata(declared)
