@@ -450,7 +450,7 @@ def extract_site(tree: LexborHTMLParser, url: str, rules: SiteRules,
     authors = read_authors(fields, ctx)
     updated = read_updated(fields, ctx, published)
     lead_image = read_lead_image(fields, ctx)
-    body = read_body(scope, ctx)  # drops what the rules drop from the body: asked afresh after
+    body = read_body(scope, ctx)  # takes out what the rules drop; the tags are asked after
     extracted = Article(
         url=url, canonical_url=meta.canonical or meta.og_url or url, site=rules.name,
         title=title, subtitle=subtitle, section=read_section(crumbs, ctx, title),
