@@ -8,6 +8,8 @@ import re
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from replica.content import SEED_ARTICLE_ID, load_articles
 from replica.render import (
@@ -25,7 +27,7 @@ from workers.extract import (
     listing_article_links,
 )
 from workers.extract.fastdom import parse_html
-from workers.extract.site import CARDS_TAG, _in_page
+from workers.extract.site import CARDS_TAG, _in_page, needs_one_of
 from workers.sites import get_site, site_for_url
 from workers.sites.aawsat import (
     ARTICLE_URL_PATTERN,
@@ -366,3 +368,37 @@ def test_a_teaser_whose_video_marker_left_only_its_label_is_a_video() -> None:
     related = extract_article(html, SEED_URL, site="aawsat").related
     assert [(r.title, r.has_video) for r in related] == [
         ("Label only", True), ("Marker", True), ("Plain", False)]
+
+
+@pytest.mark.parametrize(("selector", "other", "needs"), [
+    (".infinite-scroll-next article[data-url]", ".infinite-scroll-next", True),
+    (".next > a", ".next", True),
+    (".next ~ p", ".next", True),
+    (".next+p", ".next", True),
+    (".next.other a", ".next", False),  # another compound
+    (".next, a", ".next", False),  # a group
+    (".nextx a", ".next", False),
+    (".\\31 a", ".\\31", False),  # the space ends the escape: not a combinator
+    (".next", ".next", False),
+])
+def test_a_next_url_source_needing_an_absent_element(selector: str, other: str,
+                                                     needs: bool) -> None:
+    assert needs_one_of(selector, other) is needs
+
+
+NEXT_MARKUP = st.lists(st.sampled_from([
+    "<div class='next'><a href='/x'>x</a></div>", "<p class='next'>n</p>", "<a href='/y'>y</a>",
+    "<p>q</p>", "<article data-url='/z'>z</article>", "<div class='nextx'><a>w</a></div>",
+]), max_size=5).map("".join)
+
+
+@given(NEXT_MARKUP, st.sampled_from([".next a", ".next > a", ".next ~ p", ".next + a",
+                                     ".next article[data-url]", "div.next a"]))
+@settings(max_examples=300)
+def test_what_needs_an_absent_element_finds_nothing(markup: str, selector: str) -> None:
+    """The next URL's later sources are skipped when an earlier one they need found nothing."""
+    doc = parse_html(f"<html><body>{markup}</body></html>").root
+    assert doc is not None
+    other = selector.split(" ")[0]
+    if needs_one_of(selector, other) and doc.css_first(other) is None:
+        assert doc.css_first(selector) is None

@@ -214,11 +214,26 @@ def read_related(tree: LexborHTMLParser, doc: LexborNode, ctx: Context) -> list[
 
 
 def read_next_article_url(doc: LexborNode, ctx: Context) -> str | None:
+    absent: list[str] = []  # sources that found no element
     for selector, name in ctx.rules.next_article_url_sources:
-        href = attribute(doc.css_first(selector), (name,))
+        if any(needs_one_of(selector, missing) for missing in absent):
+            continue  # e.g. `.next article[data-url]` on a page without `.next`
+        found = doc.css_first(selector)
+        if found is None:
+            absent.append(selector)
+        href = attribute(found, (name,))
         if href:
             return absolute(ctx.url, href)
     return None
+
+
+def needs_one_of(selector: str, other: str) -> bool:
+    """Can `selector` find only elements inside or after one that `other` finds? It starts
+    with `other` and a combinator (`.next article`, `.next > a`, `.next ~ p`). Groups and
+    escapes (a hex escape ends with a space) are never taken to: the answer is then no."""
+    rest = selector[len(other):]
+    return (selector.startswith(other) and rest[:1] in (" ", ">", "+", "~")
+            and "," not in selector and "\\" not in selector)
 
 
 # --- the article's own fields -------------------------------------------------------------------
