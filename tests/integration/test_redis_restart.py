@@ -38,13 +38,14 @@ from workers.app import make_app
 from workers.config import Settings, load_settings
 from workers.keys import key
 from workers.liveness import check_health
-from workers.messages import RawPage
+from workers.messages import RawPage, utc_now_iso
 from workers.pages import page_result, publish
 from workers.processes import start_logged, stop_process
 from workers.reconnect import _restore
 from workers.redisconn import EmbeddedRedis, redis_client, redis_url_for
 from workers.rejects import GuardedTransport
 from workers.runner import CrawlTally, tally
+from workers.status import in_flight
 from workers.storage import open_storage
 from workers.store import StoreConsumer
 
@@ -80,7 +81,22 @@ def replica_pages(crawl_id: str) -> list[dict[str, Any]]:
     return pages
 
 
+def crawl_opened(client: redis.Redis, prefix: str, crawl_id: str) -> None:
+    """What the crawler records as a crawl starts (crawler/extensions.py)."""
+    client.hset(key("crawl_info", prefix, crawl_id=crawl_id),
+                mapping={"site": "aawsat", "started_at": utc_now_iso()})
+    client.zadd(key("crawls", prefix), {crawl_id: time.time()})
+
+
+def crawl_closed(client: redis.Redis, prefix: str, crawl_id: str) -> None:
+    """What the crawler records once every page is queued: the crawl can settle, and the
+    store consumer sends again a page lost on its way to a worker (workers/ledger.py)."""
+    client.hset(key("crawl_info", prefix, crawl_id=crawl_id), "finished_at", utc_now_iso())
+
+
 def queue_pages(app: Celery, client: redis.Redis, prefix: str, pages: list[dict[str, Any]]) -> None:
+    """As the crawler queues them: the URL recorded as fetched, the page written to the
+    hand-off ledger by the app's send_task, then sent."""
     for page in pages:
         client.sadd(key("crawl_fetched", prefix, crawl_id=page["crawl_id"]), page["url"])
         app.send_task("process_page", args=[page])
@@ -115,17 +131,19 @@ def accounted(client: redis.Redis, prefix: str, crawl_id: str, expected: int,
               processes: list[subprocess.Popen[bytes]]) -> CrawlTally:
     """Wait until every page of the crawl has an outcome, checking the processes live."""
     last: list[CrawlTally] = []
+    flight: list[Any] = []  # what was in flight then (queued, held, in the results stream)
 
     def done() -> bool:
         for process in processes:
             assert process.poll() is None, f"{process.args} exited ({process.returncode})"
         try:
             last[:] = [tally(client, prefix, crawl_id)]
+            flight[:] = [in_flight(client, prefix)]
         except redis.ConnectionError:
             return False
         return last[0].accounted >= expected
 
-    wait_until(done, lambda: f"all {expected} pages accounted for (last: {last})")
+    wait_until(done, lambda: f"all {expected} pages accounted for (last: {last}, {flight})")
     return last[0]
 
 
@@ -152,11 +170,15 @@ def run_through_a_restart(env: dict[str, str], tmp_path: Path, restart: Any) -> 
     app = app_of(env)
     with celery_worker(env, tmp_path / "worker.log") as worker, \
             store_process(env, tmp_path / "store.log") as store:
+        crawl_opened(client, prefix, crawl_id)
         queue_pages(app, client, prefix, pages[:half])
         wait_until(lambda: processed(client, prefix, crawl_id) >= 1, "the worker started")
         before = processed(client, prefix, crawl_id)
         restart()
         queue_pages(app, client, prefix, pages[half:])
+        # a page Redis went down with between the worker's BRPOP and its bookkeeping is in no
+        # queue: once the crawl has ended and settled, the store consumer sends it again
+        crawl_closed(client, prefix, crawl_id)
         done = accounted(client, prefix, crawl_id, len(pages), [worker, store])
         assert worker.poll() is None and store.poll() is None
         health = check_health(settings, max_idle_s=30)
