@@ -148,7 +148,7 @@ def _fold_letters(text: str) -> str:
     """`_fold` for a text whose digits are ASCII already."""
     if not text.isascii():
         text = _DIACRITICS.sub("", text)
-        for form, bare in _ALEF_MAP.items():  # a replace a form present: no call per match
+        for form, bare in _ALEF_MAP.items():  # a replace per form present: no call per match
             if form in text:
                 text = text.replace(form, bare)
     if text.isprintable():  # its only whitespace is the space (every other is unprintable)
