@@ -71,7 +71,7 @@ def _plan(selectors: tuple[str, ...]) -> _Plan:
         return _Plan("", {}, (), wanted, False)
     alone = tuple(s for s in wanted if s not in shared)
     return _Plan(", ".join(shared), owners, tuple(shared), alone,
-                 any(len(subject_tags(s) or ()) > 1 or "," in s for s in shared))
+                 any("," in s for s in shared))
 
 
 def select_each(scope: LexborNode, selectors: tuple[str, ...]) -> dict[str, list[LexborNode]]:
@@ -93,7 +93,7 @@ def _dispatch(scope: LexborNode, plan: _Plan, found: dict[str, list[LexborNode]]
         found[selector] = []
     last = -1
     for node in scope.css(plan.query):
-        owner = owners.get(node.tag)  # type: ignore[arg-type]  # lexbor's names: lower case
+        owner = owners.get(node.tag or "")  # lexbor's names of HTML tags: lower case
         if owner is None:
             return False
         if plan.repeats:  # the parts of one group that match an element list it once each
