@@ -9,7 +9,7 @@ import re
 from urllib.parse import urljoin
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import workers.extract as extract
@@ -259,6 +259,8 @@ datelines = st.lists(st.sampled_from([
 
 
 @given(datelines)
+@example("« »()")  # guillemets around a lone space: no source (was " ")
+@example("لندن: « »")
 @settings(max_examples=800)
 def test_a_dateline_source_is_the_collapsed_part_the_pattern_found(text: str) -> None:
     """parse_dateline no longer collapses the source it finds: a part of the collapsed line

@@ -194,8 +194,10 @@ def parse_collapsed_dateline(text: str) -> Dateline:
         return Dateline()
     for pattern in (_DATELINE_SOURCE_FIRST, _DATELINE_PLACE_FIRST, _DATELINE_BARE):
         found = pattern.search(text)
-        if found:  # the source is collapsed: a part of `text` the pattern trims
-            return Dateline(source=found["source"] or None, place=_tidy_place(found["place"]))
+        if found:  # the source is collapsed: a part of `text` the pattern trims, unless
+            # the guillemets hold only a space (`« »`), which the pattern cannot trim
+            return Dateline(source=found["source"].strip() or None,
+                            place=_tidy_place(found["place"]))
     return Dateline()
 
 
