@@ -17,7 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from parsel import Selector
-from selectolax.lexbor import LexborAttributes, LexborHTMLParser, LexborNode, SelectolaxError
+from selectolax.lexbor import (
+    LexborAttributes,
+    LexborDocumentOptions,
+    LexborHTMLParser,
+    LexborNode,
+    SelectolaxError,
+)
 
 from workers.extract.text import (
     BLOCK_TAGS,
@@ -37,8 +43,10 @@ TEXT = "-text"
 
 def parse_html(html: str | bytes) -> LexborHTMLParser:
     """The page's tree (HTML5 parsing, as a browser without scripts builds it); bytes are
-    UTF-8."""
-    return LexborHTMLParser(html)
+    UTF-8. Without DOM mutation events (side effects lexbor applies after parsing, such as
+    copying a `<select>`'s chosen option into its `<selectedcontent>`): the tree is the
+    markup as written, which is what extraction reads, and parsing costs ~5 % less."""
+    return LexborHTMLParser(html, options=LexborDocumentOptions.WO_EVENTS)
 
 
 # --- selectors --------------------------------------------------------------------------------
