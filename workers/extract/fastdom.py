@@ -14,7 +14,7 @@ Text is read as `text.element_text` / `element_lines` read lxml elements.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from parsel import Selector
 from selectolax.lexbor import (
@@ -35,7 +35,8 @@ from workers.extract.text import (
 
 __all__ = [
     "LexborHTMLParser", "LexborNode", "SelectolaxError", "attribute", "detach", "drop",
-    "has_text", "lxml_view", "node_lines", "node_text", "parse_html", "select", "value_of",
+    "has_text", "lxml_view", "nearest_among", "node_lines", "node_text", "parse_html", "select",
+    "value_of",
 ]
 
 TEXT = "-text"
@@ -83,6 +84,18 @@ def drop(scope: LexborNode, selectors: Iterable[str]) -> None:
     group = ", ".join(s for s in selectors if s)
     for found in scope.css(group) if group else ():
         detach(found)
+
+
+def nearest_among(node: LexborNode, ids: Container[int]) -> int | None:
+    """The `mem_id` of `node` or of its nearest ancestor whose `mem_id` is one of `ids`; None
+    when none is (each step reads two lexbor properties: each is read once)."""
+    current: LexborNode | None = node
+    while current is not None:
+        found = current.mem_id
+        if found in ids:
+            return found
+        current = current.parent
+    return None
 
 
 def attribute(node: LexborNode | None, names: Iterable[str]) -> str | None:

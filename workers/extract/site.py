@@ -33,6 +33,7 @@ from workers.extract.fastdom import (
     drop,
     has_text,
     lxml_view,
+    nearest_among,
     node_lines,
     node_text,
     select,
@@ -131,20 +132,9 @@ class CardFields:
         found = select_each(holder, tuple(selectors.values()))
         for name, selector in selectors.items():
             firsts: dict[int | None, LexborNode] = {}
-            for node in found.get(selector, ()):
-                firsts.setdefault(self.card_of(node), node)
+            for node in found.get(selector, ()):  # None: not in a card (a video marker's)
+                firsts.setdefault(nearest_among(node, self.card_ids), node)
             self.found[name] = firsts
-
-    def card_of(self, node: LexborNode) -> int | None:
-        """The `mem_id` of the card holding `node` (or being it); None when `node` left the
-        cards (inside a video marker)."""
-        current: LexborNode | None = node
-        while current is not None:
-            found = current.mem_id
-            if found in self.card_ids:
-                return found
-            current = current.parent
-        return None
 
     def get(self, name: str, card_id: int) -> LexborNode | None:
         return self.found[name].get(card_id)
@@ -177,19 +167,19 @@ def _card(card_id: int, fields: CardFields, has_video: bool, ctx: Context) -> Re
     )
 
 
-def _videos(holder: LexborNode, cards: list[LexborNode], fields: CardFields,
+def _videos(holder: LexborNode, cards: dict[int, LexborNode], fields: CardFields,
             rules: CardRules) -> set[int | None]:
-    """The cards that are videos (by `mem_id`): marked (the markers leave them: their label
-    would leak into the card's fields), or showing the marker's label where only the text
-    survived."""
+    """The cards (by `mem_id`, of `cards`) that are videos: marked (the markers leave them:
+    their label would leak into the card's fields), or showing the marker's label where only
+    the text survived."""
     videos: set[int | None] = set()
     for marker in select(holder, rules.video_marker):
-        videos.add(fields.card_of(marker))
+        videos.add(nearest_among(marker, fields.card_ids))
         detach(marker)
     # a card showing the label shows it in the holder's text too: one look for all the cards
     if rules.video_label and has_text(holder, rules.video_label):
-        videos.update(card.mem_id for card in cards
-                      if card.mem_id not in videos and has_text(card, rules.video_label))
+        videos.update(card_id for card_id, card in cards.items()
+                      if card_id not in videos and has_text(card, rules.video_label))
     return videos
 
 
@@ -205,11 +195,11 @@ def read_related(tree: LexborHTMLParser, doc: LexborNode, ctx: Context) -> list[
     holder = tree.create_node(CARDS_TAG)
     for card in cards:
         holder.insert_child(card, move=True)
-    ids = [card.mem_id for card in cards]
-    fields = CardFields(frozenset(ids))
-    videos = _videos(holder, cards, fields, rules)
+    by_id = {card.mem_id: card for card in cards}  # in page order; each id read once
+    fields = CardFields(frozenset(by_id))
+    videos = _videos(holder, by_id, fields, rules)
     fields.gather(holder, {name: getattr(rules, name) for name in CARD_FIELDS})
-    related = [_card(card_id, fields, card_id in videos, ctx) for card_id in ids]
+    related = [_card(card_id, fields, card_id in videos, ctx) for card_id in by_id]
     return [c for c in related if c.url or c.title]
 
 
@@ -431,13 +421,7 @@ def _page_root(tree: LexborHTMLParser) -> LexborNode:
 
 def _in_page(node: LexborNode, doc: LexborNode) -> bool:
     """Is `node` still in the page `doc` (not taken out with the related cards)?"""
-    doc_id = doc.mem_id  # read once: each lexbor property read costs
-    ancestor: LexborNode | None = node
-    while ancestor is not None:
-        if ancestor.mem_id == doc_id:
-            return True
-        ancestor = ancestor.parent
-    return False
+    return nearest_among(node, (doc.mem_id,)) is not None
 
 
 def extract_site(tree: LexborHTMLParser, url: str, rules: SiteRules,
