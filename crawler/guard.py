@@ -3,6 +3,9 @@
 Only http(s) URLs whose host resolves to public addresses pass, unless the host is listed in
 AKHBAR_ALLOWED_HOSTS (the tests and `akhbar run demo` allow their own loopback replica).
 Every hop is checked: redirects come back through the downloader middleware as new requests.
+An allowed host passes only as written; but Scrapy's URLs (w3lib >= 2.6) already write a
+numeric IPv4 host in dotted form, as browsers do, so in a crawl http://2130706433/ reaches the
+guard as http://127.0.0.1/ and passes where 127.0.0.1 is allowed: it is the same address.
 """
 
 from __future__ import annotations
