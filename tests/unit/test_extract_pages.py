@@ -224,6 +224,18 @@ def test_windows_1256_by_header_and_undeclared() -> None:
     assert decode_html(b"", "text/html") == ""
 
 
+def test_a_byte_order_mark_decides_and_is_dropped() -> None:
+    page = "<html><body><h1>الخبر</h1><p>مرحبا بالعالم العربي</p></body></html>"
+    assert decode_html(b"\xef\xbb\xbf" + page.encode("utf-8"), "text/html; charset=cp1252") == page
+    assert decode_html(b"\xff\xfe" + page.encode("utf-16-le"), None) == page
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_decoding_uses_no_deprecated_w3lib_call() -> None:
+    page = "<html><body><p>مرحبا بالعالم العربي</p></body></html>"
+    assert decode_html(page.encode("cp1256"), None) == page  # the guess: our own
+
+
 def test_a_latin_header_is_believed_only_for_latin_bytes() -> None:
     arabic = "<html><body><h1>الخبر</h1><p>مرحبا بالعالم العربي</p></body></html>"
     french = "<html><body><h1>Été</h1><p>Le café à Genève, déjà fermé.</p></body></html>"

@@ -1,8 +1,9 @@
 """Page bytes to text, the way a browser picks the encoding.
 
-Order (w3lib): byte-order mark, the Content-Type header's charset, the page's own
-`<meta charset>` declaration, then our guess for undeclared pages: UTF-8 when the bytes are
-valid UTF-8, windows-1256 when they read as Arabic in it (older Arabic sites), else windows-1252.
+Order: byte-order mark, the Content-Type header's charset, the page's own `<meta charset>`
+declaration (each read by w3lib), then our guess for undeclared pages: UTF-8 when the bytes
+are valid UTF-8, windows-1256 when they read as Arabic in it (older Arabic sites), else
+windows-1252. (w3lib's html_to_unicode no longer takes a guesser: since 2.6 it is deprecated.)
 
 A header is not believed when it is a server's default in front of a page in another
 encoding: UTF-8 claimed for bytes that are not UTF-8, or a Latin charset claimed for bytes
@@ -12,7 +13,12 @@ decides then.
 
 from __future__ import annotations
 
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    to_unicode,
+)
 
 _ARABIC_SHARE = 0.3  # of the letters, for an undeclared non-UTF-8 page to be read as windows-1256
 _LATIN_CHARSETS = frozenset({
@@ -50,10 +56,14 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     """
     if not body:
         return ""
+    encoding, bom = read_bom(body)
+    if encoding is not None and bom is not None:
+        return to_unicode(body[len(bom):], encoding)
     if content_type and not _header_believed(_header_charset(content_type), body):
         content_type = None
-    _encoding, text = html_to_unicode(content_type, body, auto_detect_fun=guess_encoding)
-    return text
+    encoding = (http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+                or guess_encoding(body))
+    return to_unicode(body, encoding)
 
 
 def _header_charset(content_type: str) -> str:
