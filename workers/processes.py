@@ -87,14 +87,19 @@ def start_logged(
 
 
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 20.0) -> int:
-    """SIGTERM the child's whole group (a Celery worker has pool children), then SIGKILL."""
+    """SIGTERM the child alone, then SIGKILL its whole group.
+
+    Only the child is asked: a Celery worker's pool children take SIGTERM's default action,
+    so asked too they would die mid-task (a WorkerLostError, and the page done again), while
+    the worker itself finishes its running tasks and stops its pool (a warm shutdown). Once
+    it has stopped, or `timeout` has passed, whatever is left of its group is killed."""
     if process.poll() is None:
-        _signal_group(process, signal.SIGTERM)
-        try:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            _signal_group(process, signal.SIGKILL)
-            process.wait(5)
+        _signal_group(process, signal.SIGKILL)
+        process.wait(5)
     return process.returncode
 
 
