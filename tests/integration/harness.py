@@ -48,6 +48,20 @@ def service_env(redis_url: str, prefix: str, db_url: str, home: Path) -> dict[st
     return env
 
 
+VISIBILITY_TIMEOUT_S = 6  # redelivery after a SIGKILL takes this long plus a 1 s sweep
+TASK_TIME_LIMIT_S = 5  # must stay below the visibility timeout (load_settings checks)
+
+
+def fault_env(redis_url: str, prefix: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """service_env with a short visibility timeout: a message a worker took and never
+    acknowledged (killed, or Redis lost it mid-task) comes back within a test's wait."""
+    env = service_env(redis_url, prefix, f"sqlite:///{tmp_path / 'articles.db'}",
+                      tmp_path / "home")
+    env.update(AKHBAR_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT_S),
+               AKHBAR_TASK_TIME_LIMIT=str(TASK_TIME_LIMIT_S), **extra)
+    return env
+
+
 @contextmanager
 def celery_worker(
     env: dict[str, str], log: Path, concurrency: int = 2

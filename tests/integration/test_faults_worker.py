@@ -27,7 +27,7 @@ from tests.integration.harness import (
     crawl,
     crawl_status_json,
     drain,
-    service_env,
+    fault_env,
     wait_for,
 )
 from tests.replica_process import replica_server
@@ -41,18 +41,6 @@ from workers.storage import open_storage
 from workers.store import StoreConsumer
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-VISIBILITY_TIMEOUT_S = 6  # redelivery after a SIGKILL takes this long plus a 1 s sweep
-TASK_TIME_LIMIT_S = 5  # must stay below the visibility timeout (load_settings checks)
-
-
-def fault_env(redis_url: str, prefix: str, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = service_env(redis_url, prefix, f"sqlite:///{tmp_path / 'articles.db'}",
-                      tmp_path / "home")
-    env.update(AKHBAR_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT_S),
-               AKHBAR_TASK_TIME_LIMIT=str(TASK_TIME_LIMIT_S), **extra)
-    return env
-
 
 def settings_for(env: dict[str, str]) -> Settings:
     with mock.patch.dict(os.environ, env):

@@ -15,8 +15,15 @@ import pytest
 import redis
 
 from replica.content import load_articles
-from tests.integration.harness import celery_worker, crawl, crawl_status_json, drain, wait_for
-from tests.integration.test_faults_worker import fault_env, settings_for, unacked
+from tests.integration.harness import (
+    celery_worker,
+    crawl,
+    crawl_status_json,
+    drain,
+    fault_env,
+    wait_for,
+)
+from tests.integration.test_faults_worker import settings_for, unacked
 from tests.replica_process import replica_server
 from workers.app import make_app
 from workers.keys import PAGES_QUEUE, key

@@ -32,7 +32,7 @@ from kombu.common import ignore_errors
 
 from replica.content import load_articles
 from replica.render import absolute, render_article_page
-from tests.integration.harness import celery_worker, service_env
+from tests.integration.harness import celery_worker, fault_env
 from tests.redis_process import RedisServer, own_redis
 from workers.app import make_app
 from workers.config import Settings, load_settings
@@ -198,8 +198,7 @@ def run_through_a_restart(env: dict[str, str], tmp_path: Path, restart: Any) -> 
 def test_an_external_redis_restarted_mid_work_loses_nothing(
     redis_server: RedisServer, tmp_path: Path
 ) -> None:
-    env = service_env(redis_server.url, "akhbar-restart", f"sqlite:///{tmp_path / 'a.db'}",
-                      tmp_path / "home")
+    env = fault_env(redis_server.url, "akhbar-restart", tmp_path)
 
     def restart() -> None:
         redis_server.stop()
@@ -210,7 +209,7 @@ def test_an_external_redis_restarted_mid_work_loses_nothing(
 
 
 def test_the_embedded_redis_restarted_mid_work_loses_nothing(tmp_path: Path) -> None:
-    env = service_env("", "akhbar-restart", f"sqlite:///{tmp_path / 'a.db'}", tmp_path / "home")
+    env = fault_env("", "akhbar-restart", tmp_path)
     del env["REDIS_URL"]  # the embedded set-up: every process finds Redis under AKHBAR_HOME
     settings = settings_of(env)
     server = [EmbeddedRedis(settings)]
@@ -244,9 +243,12 @@ def test_a_redis_that_lost_everything_gives_the_store_consumer_its_group_back(
         try:
             publish(client, prefix, page_result(pages[0]))
             wait_until(lambda: storage.count_articles() == 1, "the first article stored")
+            # the proof that Redis came back empty: a key nobody makes again (the consumer
+            # may already have made the stream and its group again when the test looks)
+            client.set(f"{prefix}:before-the-restart", 1)
             server.stop()
             server.start()
-            assert not client.exists(key("results", prefix))  # the stream and group are gone
+            assert not client.exists(f"{prefix}:before-the-restart")
             for page in pages[1:]:
                 publish(client, prefix, page_result(page))
             wait_until(lambda: storage.count_articles() == len(pages), "the rest stored")
