@@ -233,7 +233,8 @@ def test_store_waits_out_a_postgresql_outage(redis_url: str, redis_client: redis
             assert redis_client.xlen(key("results", key_prefix)) == ARTICLES + 1
             time.sleep(0.2)
         assert sum(pending_of(redis_client, key_prefix).values()) == ARTICLES + 1
-        assert "unavailable" in (tmp_path / "store.log").read_text()
+        wait_for(lambda: "unavailable" in (tmp_path / "store.log").read_text(), 30,
+                 "the store to log that the database is unavailable")
         proxy.restore()
         wait_for(lambda: counts(redis_client, key_prefix).get("stored") == ARTICLES, 60,
                  "the batch stored after the outage")

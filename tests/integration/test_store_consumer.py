@@ -43,6 +43,17 @@ def publish(client: redis.Redis, prefix: str, results: list[Result]) -> list[byt
     return [client.xadd(key("results", prefix), {"data": r.to_json()}) for r in results]
 
 
+# Entries count as abandoned after this long; tests age them past it with XCLAIM's IDLE
+# instead of sleeping, so a busy machine cannot make them abandoned early.
+IDLE_MS = 60_000
+
+
+def age(client: redis.Redis, stream: str, owner: str, entry_ids: list[bytes]) -> None:
+    """Make `owner`'s pending entries look idle for twice IDLE_MS (they stay `owner`'s)."""
+    client.xclaim(stream, STORE_GROUP, owner, min_idle_time=0, message_ids=entry_ids,
+                  idle=2 * IDLE_MS, justid=True)
+
+
 def crawl_counts(client: redis.Redis, prefix: str, crawl_id: str = CRAWL) -> dict[str, int]:
     raw = client.hgetall(key("crawl_counts", prefix, crawl_id=crawl_id))
     return {k.decode(): int(v) for k, v in raw.items()}
@@ -105,9 +116,9 @@ def test_entries_of_a_dead_consumer_are_reclaimed_and_stored_once(
     publish(redis_client, key_prefix, mixed_batch())
     read = redis_client.xreadgroup(STORE_GROUP, "A", {stream: ">"}, count=10)
     assert len(read[0][1]) == 5  # A read them all, then died without acking
-    survivor = consumer(redis_client, storage, key_prefix, "B", claim_idle_ms=100)
+    survivor = consumer(redis_client, storage, key_prefix, "B", claim_idle_ms=IDLE_MS)
     assert survivor.step() == 0  # not idle long enough yet: not taken
-    time.sleep(0.15)
+    age(redis_client, stream, "A", [entry_id for entry_id, _ in read[0][1]])
     assert survivor.run(until_idle=True) == 5
     assert pending(redis_client, key_prefix) == 0
     assert storage.count_versions() == 3
@@ -175,10 +186,10 @@ def test_held_entries_are_not_taken_over_during_an_outage(
         redis_client: redis.Redis, key_prefix: str, storage: Storage) -> None:
     flaky = FlakyStorage(storage, outages=2)
     store = consumer(redis_client, flaky, key_prefix, "A")  # type: ignore[arg-type]
-    other = consumer(redis_client, storage, key_prefix, "B", claim_idle_ms=200)
-    publish(redis_client, key_prefix, mixed_batch())
+    other = consumer(redis_client, storage, key_prefix, "B", claim_idle_ms=IDLE_MS)
+    ids = publish(redis_client, key_prefix, mixed_batch())
     assert store.step() == 0  # read; the database is down: held
-    time.sleep(0.25)
+    age(redis_client, key("results", key_prefix), "A", ids)  # as if the outage were long
     assert store.step() == 0  # still down; the retry marks the held entries as fresh
     assert other.step() == 0  # so B does not take them over
     assert store.step() == 5
