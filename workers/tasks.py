@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import subprocess
 import sys
@@ -40,10 +41,16 @@ def _story_index() -> RedisStoryIndex:
 
 @signals.worker_init.connect
 def _warm_up(**_: Any) -> None:
-    """In the worker's parent, before the pool forks: children share what it builds."""
+    """In the worker's parent, before the pool forks: children share what it builds.
+
+    Then every object is frozen out of the garbage collector's reach: a child's full
+    collection would otherwise write to the header of each object it inherited, copying
+    every page of them (~43 MB a child, docs/benchmarks.md "Worker memory")."""
     from workers.enrich import warm_up
 
     warm_up()
+    gc.collect()  # garbage frozen now would stay for good
+    gc.freeze()
 
 
 @celery_app.task(
