@@ -86,21 +86,33 @@ def start_logged(
         )
 
 
-def stop_process(process: subprocess.Popen[bytes], timeout: float = 20.0) -> int:
-    """SIGTERM the child alone, then SIGKILL its whole group.
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 20.0,
+                 grace: float = 5.0) -> int:
+    """SIGTERM the child alone; after `timeout`, its whole group; after `grace`, SIGKILL.
 
-    Only the child is asked: a Celery worker's pool children take SIGTERM's default action,
-    so asked too they would die mid-task (a WorkerLostError, and the page done again), while
-    the worker itself finishes its running tasks and stops its pool (a warm shutdown). Once
-    it has stopped, or `timeout` has passed, whatever is left of its group is killed."""
+    The child alone first: a Celery worker's pool children take SIGTERM's default action, so
+    signalled with it they would die mid-task (a WorkerLostError, and the page done again),
+    while the worker itself finishes its running tasks and stops its pool (a warm shutdown).
+    A worker still busy after `timeout` (a crawl_site task runs a crawl for up to an hour)
+    has its group asked next, so such a crawl closes as Scrapy does on SIGTERM; whatever is
+    left after that is killed."""
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout)
+        if not _exited(process, timeout):
+            _signal_group(process, signal.SIGTERM)
+            _exited(process, grace)
         _signal_group(process, signal.SIGKILL)
         process.wait(5)
     return process.returncode
+
+
+def _exited(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:

@@ -30,10 +30,27 @@ open(ready, "w").write("ready")
 time.sleep(60)
 """
 
-STUBBORN = """
+# A child that, asked to stop, closes as Scrapy does: it writes `closed` first.
+CLOSING = """
 import signal, sys, time
+closed, ready = sys.argv[1:3]
+def close(*_):
+    open(closed, "w").write("closed")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, close)
+open(ready, "w").write("ready")
+time.sleep(60)
+"""
+
+# A parent that ignores SIGTERM, running CLOSING; it writes `ready` once its child has.
+STUBBORN = """
+import os, signal, subprocess, sys, time
+ready, closed, closing = sys.argv[1:4]
+child = subprocess.Popen([sys.executable, "-c", closing, closed, ready + ".child"])
+while not os.path.exists(ready + ".child"):
+    time.sleep(0.02)
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
-open(sys.argv[1], "w").write("ready")
+open(ready, "w").write("ready")
 time.sleep(60)
 """
 
@@ -80,11 +97,14 @@ def test_what_is_left_of_the_group_is_killed(tmp_path: Path) -> None:
     assert not (tmp_path / "done").exists()
 
 
-def test_a_child_that_ignores_sigterm_is_killed_after_the_timeout(tmp_path: Path) -> None:
-    ready = tmp_path / "ready"
-    process = start_logged([sys.executable, "-c", STUBBORN, str(ready)], {},
-                           tmp_path / "stubborn.log")
+def test_a_child_that_ignores_sigterm_has_its_group_asked_then_is_killed(
+        tmp_path: Path) -> None:
+    ready, closed = tmp_path / "ready", tmp_path / "closed"
+    command = [sys.executable, "-c", STUBBORN, str(ready), str(closed), CLOSING]
+    process = start_logged(command, {}, tmp_path / "stubborn.log")
     wait_for_file(ready)
     started = time.monotonic()
-    assert stop_process(process, timeout=0.5) == -9  # SIGKILL
+    assert stop_process(process, timeout=0.5, grace=0.5) == -9  # SIGKILL
     assert time.monotonic() - started < 5
+    # after the timeout the group was asked: its busy child closed before the kill
+    assert closed.read_text() == "closed", (tmp_path / "stubborn.log").read_text()
