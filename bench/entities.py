@@ -57,7 +57,9 @@ def score(folder: Path, show_misses: bool) -> Score:
 def long_articles(articles: list[Article]) -> list[Article]:
     """Articles of about 600 words, each made of consecutive replica paragraphs."""
     paragraphs = [p for a in articles for p in a.body]
-    made, body, words = [], [], 0
+    made: list[Article] = []
+    body: list[str] = []
+    words = 0
     for paragraph in paragraphs:
         body.append(paragraph)
         words += len(paragraph.split())

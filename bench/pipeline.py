@@ -75,7 +75,10 @@ def queued_sizes(pages: list[dict]) -> tuple[float, float, float]:
             for page in pages:
                 raw.append(len(RawPage.from_dict(page).body()))
                 app.send_task("process_page", args=[page], queue="pages")
-                queued.append(len(client.lindex(f"{prefix}:pages", 0)))
+                message = client.lindex(f"{prefix}:pages", 0)
+                if message is None:
+                    raise SystemExit(f"no message in {prefix}:pages: did send_task publish?")
+                queued.append(len(message))
                 client.delete(f"{prefix}:pages")
                 publish(client, prefix, page_result(page))
                 entry = client.xrange(key("results", prefix), count=1)[0][1]

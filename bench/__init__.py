@@ -1,0 +1,1 @@
+"""Benchmarks, run by hand (python bench/NAME.py); figures in docs/benchmarks.md."""
