@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import redis
 
 from workers.app import make_app
-from workers.config import Settings
+from workers.config import Settings, load_settings
 from workers.keys import key
 from workers.processes import crawl_command, start_logged, stop_process, worker_command
 from workers.runner import CrawlTally, crawl_finished, tally
@@ -60,6 +61,16 @@ def fault_env(redis_url: str, prefix: str, tmp_path: Path, **extra: str) -> dict
     env.update(AKHBAR_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT_S),
                AKHBAR_TASK_TIME_LIMIT=str(TASK_TIME_LIMIT_S), **extra)
     return env
+
+
+def settings_for(env: dict[str, str]) -> Settings:
+    with mock.patch.dict(os.environ, env):
+        return load_settings()
+
+
+def unacked(client: redis.Redis, prefix: str) -> int:
+    """Messages delivered to some worker and not acknowledged (kombu's Redis transport)."""
+    return int(client.hlen(f"{prefix}:unacked"))
 
 
 @contextmanager

@@ -14,7 +14,13 @@ import redis
 
 from replica.content import load_articles
 from replica.render import render_article_page
-from tests.integration.harness import celery_worker, service_env, wait_for, wait_for_stream
+from tests.integration.harness import (
+    celery_worker,
+    service_env,
+    unacked,
+    wait_for,
+    wait_for_stream,
+)
 from workers.app import make_app
 from workers.config import load_settings
 from workers.keys import PAGES_QUEUE, key
@@ -93,7 +99,7 @@ def test_bad_pages_among_good_ones(redis_url: str, key_prefix: str, tmp_path: Pa
         assert worker.poll() is None, "the Celery worker died"
         # a task is acknowledged after it publishes its result: stopping the worker before
         # the last ack would end that task mid-way, and the log check below would see it
-        wait_for(lambda: client.hlen(f"{key_prefix}:unacked") == 0, 15, "the last acks")
+        wait_for(lambda: unacked(client, key_prefix) == 0, 15, "the last acks")
 
     for name, (_body, _ctype, (kind, why)) in BAD_PAGES.items():
         result = results[f"{BASE}/bad/{name}"]

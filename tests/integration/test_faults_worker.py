@@ -28,12 +28,14 @@ from tests.integration.harness import (
     crawl_status_json,
     drain,
     fault_env,
+    settings_for,
+    unacked,
     wait_for,
 )
 from tests.replica_process import replica_server
 from tests.unit.test_storage_sqlite import make_raw
 from workers import ledger
-from workers.config import Settings, load_settings
+from workers.config import load_settings
 from workers.keys import PAGES_QUEUE, key
 from workers.processes import start_logged, worker_command
 from workers.runner import tally
@@ -41,16 +43,6 @@ from workers.storage import open_storage
 from workers.store import StoreConsumer
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-def settings_for(env: dict[str, str]) -> Settings:
-    with mock.patch.dict(os.environ, env):
-        return load_settings()
-
-
-def unacked(client: redis.Redis, prefix: str) -> int:
-    """Messages delivered to some worker and not acknowledged (kombu's Redis transport)."""
-    return int(client.hlen(f"{prefix}:unacked"))
-
 
 
 def rows_per_article(db_path: Path) -> dict[str, int]:

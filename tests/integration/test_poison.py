@@ -21,9 +21,10 @@ from tests.integration.harness import (
     crawl_status_json,
     drain,
     fault_env,
+    settings_for,
+    unacked,
     wait_for,
 )
-from tests.integration.test_faults_worker import settings_for, unacked
 from tests.replica_process import replica_server
 from workers.app import make_app
 from workers.keys import PAGES_QUEUE, key

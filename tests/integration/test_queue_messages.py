@@ -19,7 +19,13 @@ from kombu import Connection
 
 from replica.content import load_articles
 from replica.render import render_article_page
-from tests.integration.harness import celery_worker, service_env, wait_for, wait_for_stream
+from tests.integration.harness import (
+    celery_worker,
+    service_env,
+    unacked,
+    wait_for,
+    wait_for_stream,
+)
 from workers.config import load_settings
 from workers.keys import PAGES_QUEUE, key
 from workers.messages import RawPage, Result
@@ -185,7 +191,7 @@ def test_bad_queue_messages_are_refused_logged_and_recorded(
         # acks_late: a page's task is acknowledged after it has written its result, so the
         # last ones may still be in kombu's unacked hash for a moment. A message left there
         # would stay for the visibility timeout (300 s at least), far past this wait.
-        wait_for(lambda: client.hlen(f"{key_prefix}:unacked") == 0, timeout=15,
+        wait_for(lambda: unacked(client, key_prefix) == 0, timeout=15,
                  what="every message to be acknowledged (one awaiting redelivery?)")
 
     assert not marker.exists(), "the worker unpickled a message"

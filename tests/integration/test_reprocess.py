@@ -3,9 +3,7 @@ version appears only where the content hash changed."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from rich.console import Console
@@ -13,9 +11,9 @@ from rich.console import Console
 import workers.sites
 from replica.content import load_articles
 from replica.render import render_article_page
-from tests.integration.harness import service_env
+from tests.integration.harness import service_env, settings_for
 from tests.replica_process import replica_server
-from workers.config import Settings, load_settings
+from workers.config import Settings
 from workers.extract import extract_with
 from workers.reprocess import ReprocessJob
 from workers.runner import CrawlJob, Job, PipelineRun, RunReport
@@ -29,11 +27,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 def run_jobs(settings: Settings, jobs: list[Job]) -> RunReport:
     [report] = PipelineRun(settings, Console(quiet=True), ("127.0.0.1",)).execute(jobs, 60)
     return report
-
-
-def settings_for(env: dict[str, str]) -> Settings:
-    with mock.patch.dict(os.environ, env):
-        return load_settings()
 
 
 def test_reprocessing_unchanged_rules_stores_nothing_new(
